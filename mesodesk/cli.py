@@ -1,0 +1,109 @@
+"""The command line: the window by default, and the jobs people script.
+
+Usage errors exit 2 and bad data exits 1, each with one line on stderr and no
+traceback; the window's own start-up problems are shown in dialogs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from mesodesk import __version__
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mesodesk",
+        description="An offline treatment record for mesotherapy practice. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"mesodesk {__version__}")
+    parser.add_argument("--db", type=Path, help="open this database file instead of the usual one")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the window on a fresh demo practice"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="write a realistic demo practice to a new file")
+    demo.add_argument("--db", type=Path, required=True, help="the new database file")
+    demo.add_argument("--patients", type=_positive, default=60, help="how many (default 60)")
+    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
+    demo.set_defaults(handler=_demo)
+
+    check = commands.add_parser(
+        "check", help="check a database: integrity, foreign keys, audit chain"
+    )
+    check.add_argument("--db", type=Path, required=True)
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from mesodesk.core.demo import generate_demo
+
+    report = generate_demo(args.db, patients=args.patients, seed=args.seed)
+    print(report.summary())
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from mesodesk.core.db.health import check_database
+
+    report = check_database(args.db)
+    for line in report.lines():
+        print(line)
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    from mesodesk.ui.app import run_app
+
+    return run_app(db_path=args.db, demo=args.demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    from mesodesk.core.errors import MesodeskError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", _open_window)
+    try:
+        return handler(args)
+    except MesodeskError as exc:
+        print(f"mesodesk: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("mesodesk: interrupted", file=sys.stderr)
+        return EXIT_DATA

@@ -1,0 +1,1 @@
+"""Matplotlib figure builders: data in, ``Figure`` out (no Qt, no pyplot)."""

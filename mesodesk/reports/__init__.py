@@ -1,0 +1,1 @@
+"""Exporters and importers: PDF, CSV, XLSX, FHIR and the archive (no QtWidgets)."""

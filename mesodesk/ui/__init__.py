@@ -1,0 +1,1 @@
+"""Every widget, dialog, Qt model and the main window."""
