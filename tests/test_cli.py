@@ -14,7 +14,11 @@ from mesodesk.cli import main
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mesodesk", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "mesodesk", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
