@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -187,7 +187,7 @@ def void_side_effect(db: Database, effect_id: int, reason: str) -> None:
         effect.voided_at = dt.datetime.now()
 
 
-def _statement() -> Select[Unpack[tuple[Any, ...]]]:
+def _statement() -> Select[*tuple[Any, ...]]:
     return (
         select(
             SideEffect,
@@ -211,7 +211,7 @@ def _statement() -> Select[Unpack[tuple[Any, ...]]]:
     )
 
 
-def _views(session: Session, statement: Select[Unpack[tuple[Any, ...]]]) -> list[SideEffectView]:
+def _views(session: Session, statement: Select[*tuple[Any, ...]]) -> list[SideEffectView]:
     views = []
     for effect, treatment, patient, type_name, region, side, lot, product in session.execute(
         statement
