@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from mesodesk.core.db import Database
 from mesodesk.core.services.courses import due_courses
 from mesodesk.core.services.patients import search_patients
+from mesodesk.ui.events import events_for
 
 
 class MainWindow(QMainWindow):
@@ -56,7 +57,10 @@ class MainWindow(QMainWindow):
 
         self.search.textChanged.connect(self._on_search_changed)
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
-        database.subscribe(lambda _change: self.refresh())
+        events_for(database).changed.connect(self._on_database_changed)
+        self.refresh()
+
+    def _on_database_changed(self, _change: object) -> None:
         self.refresh()
 
     def refresh(self) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Integer, and_, case, func, or_, select
+from sqlalchemy import Integer, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from mesodesk.core.db import Database
@@ -183,19 +183,8 @@ def _like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_patients(
-    db: Database,
-    query: str,
-    *,
-    include_archived: bool = False,
-    limit: int = SEARCH_LIMIT,
-) -> list[PatientSummary]:
-    """Patients matching ``query``, best first.
-
-    The query may be part of a name (accents and case ignored, words in any order), a
-    file number, a phone number (digits only are compared) or a date of birth
-    (2026-01-31, 31/01/2026 or 31.01.2026). An empty query lists patients by name.
-    """
+def search_statement(query: str, *, include_archived: bool = False) -> Select[Patient]:
+    """Patients matching ``query``, best first (see :func:`search_patients`)."""
     raw = query.strip()
     folded = fold(raw)
     conditions = []
@@ -230,6 +219,22 @@ def search_patients(
         statement = statement.where(or_(*conditions))
     if not include_archived:
         statement = statement.where(Patient.archived.is_(False))
-    statement = statement.order_by(rank, Patient.family_key, Patient.given_key, Patient.id)
+    return statement.order_by(rank, Patient.family_key, Patient.given_key, Patient.id)
+
+
+def search_patients(
+    db: Database,
+    query: str,
+    *,
+    include_archived: bool = False,
+    limit: int = SEARCH_LIMIT,
+) -> list[PatientSummary]:
+    """Patients matching ``query``, best first.
+
+    The query may be part of a name (accents and case ignored, words in any order), a
+    file number, a phone number (digits only are compared) or a date of birth
+    (2026-01-31, 31/01/2026 or 31.01.2026). An empty query lists patients by name.
+    """
+    statement = search_statement(query, include_archived=include_archived)
     with db.read() as session:
         return [summary(p) for p in session.scalars(statement.limit(limit))]
