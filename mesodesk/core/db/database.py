@@ -48,12 +48,12 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session on one consistent snapshot; nothing it does is committed."""
+        """A session on one consistent snapshot; nothing it does is committed.
+
+        Closing (not rolling back) ends the snapshot, so rows read stay readable.
+        """
         with self._read() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def write(self, reason: str = "") -> Iterator[Session]:

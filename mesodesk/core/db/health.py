@@ -36,7 +36,7 @@ def check_database(path: Path) -> HealthReport:
     """Check without writing: SQLite integrity, foreign keys, the audit hash chain."""
     report = HealthReport(path)
     if not path.exists():
-        raise KnownError(f"There is no database at {path}.")
+        raise KnownError(f"There is no mesodesk database at {path}.")
     inspect_file(path)  # raises for a damaged file or one from a newer mesodesk
     with contextlib.closing(sqlite3.connect(readonly_uri(path), uri=True)) as conn:
         integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]

@@ -137,7 +137,7 @@ def _lots(session: Session, lot_ids: set[int]) -> dict[int, Lot]:
     return {lot.id: lot for lot in rows}
 
 
-def _product_facts(product: Product) -> ProductFacts:
+def product_facts(product: Product) -> ProductFacts:
     return ProductFacts(
         name=product.name,
         ingredients=tuple(
@@ -220,7 +220,7 @@ def _facts(
             LineFacts(
                 lot_number=lots[line.lot_id].lot_number,
                 expiry_date=lots[line.lot_id].expiry_date,
-                product=_product_facts(lots[line.lot_id].product),
+                product=product_facts(lots[line.lot_id].product),
                 volume_ml=line.volume_ml,
             )
             for line in data.cocktail
