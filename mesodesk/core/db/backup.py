@@ -12,7 +12,16 @@ from mesodesk.core.errors import StorageError
 
 
 def readonly_uri(path: Path) -> str:
-    return f"file:{quote(str(path.resolve()))}?mode=ro"
+    """A URI that reads ``path`` without writing anything beside it.
+
+    With no ``-wal`` file there is nothing but the main file to read, and ``immutable``
+    keeps SQLite from creating ``-wal`` and ``-shm`` next to a file it only inspects.
+    A ``-wal`` left by a crash holds committed pages, so it must be read normally.
+    """
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    if not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
 
 
 def _fsync(path: Path) -> None:

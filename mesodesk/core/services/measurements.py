@@ -375,7 +375,7 @@ def progress_series(
                 select(TreatmentSession.id, TreatmentSession.number).where(
                     TreatmentSession.course_id == course_id
                 )
-            ).tuples()
+            ).all()
         )
         rows = session.scalars(
             select(Measurement)

@@ -104,7 +104,7 @@ def patient_rows(
                 .join(TreatmentSession, TreatmentSession.course_id == Course.id)
                 .where(Course.patient_id.in_(wanted), TreatmentSession.voided.is_(False))
                 .group_by(Course.patient_id)
-            ).tuples()
+            ).all()
         )
         open_effects = dict(
             session.execute(
@@ -117,7 +117,7 @@ def patient_rows(
                     SideEffect.voided.is_(False),
                 )
                 .group_by(Course.patient_id)
-            ).tuples()
+            ).all()
         )
         indication: dict[int, str] = {}
         due: dict[int, dt.date] = {}
