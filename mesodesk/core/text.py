@@ -9,11 +9,16 @@ _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "
 _SPACES = re.compile(r"\s+")
 
 
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Return ``text`` lower-cased, without accents and with single spaces ("Hélène" → "helene")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped).strip()
+    # Compatibility forms first ("𝓐" → "A"), then case, then the marks case folding exposed.
+    folded = _strip_marks(_strip_marks(text).casefold().translate(_SPECIAL))
+    return _SPACES.sub(" ", folded).strip()
 
 
 def digits(text: str) -> str:
