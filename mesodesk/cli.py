@@ -60,6 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--db", type=Path, required=True)
     check.set_defaults(handler=_check)
+
+    backup = commands.add_parser("backup", help="write a verified copy of a database")
+    backup.add_argument("--db", type=Path, required=True)
+    backup.add_argument("--to", type=Path, required=True, metavar="DIR", help="the folder")
+    backup.set_defaults(handler=_backup)
+
+    restore = commands.add_parser(
+        "restore", help="replace a database by a backup (the current file is moved aside)"
+    )
+    restore.add_argument("--db", type=Path, required=True)
+    restore.add_argument("backup", type=Path, metavar="BACKUP")
+    restore.set_defaults(handler=_restore)
     return parser
 
 
@@ -78,6 +90,28 @@ def _check(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(line)
     return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from mesodesk.core.backups import make_backup
+    from mesodesk.core.db.opening import inspect_file
+    from mesodesk.core.errors import KnownError
+
+    if not args.db.is_file():
+        raise KnownError(f"There is no mesodesk database at {args.db}.")
+    inspect_file(args.db)
+    info = make_backup(args.db, args.to)
+    patients, sessions = info.counts()
+    print(f"Backup written to {info.path} ({patients} patients, {sessions} sessions, verified)")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from mesodesk.core.backups import restore_backup
+
+    aside = restore_backup(args.db, args.backup)
+    print(f"Restored {args.backup} to {args.db}; the previous database was kept as {aside}")
+    return EXIT_OK
 
 
 def _open_window(args: argparse.Namespace) -> int:

@@ -82,7 +82,8 @@ def open_database(
     if revision is not None and revision != head_revision():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         folder = backup_dir or path.parent / "backups"
-        copy_database(path, folder / f"{path.stem}-before-migration-{revision}-{stamp}.sqlite")
+        # Named like every other backup, so the restore list shows it.
+        copy_database(path, folder / f"{path.stem}-before-migration-{stamp}.sqlite")
 
     engine = make_engine(path)
     try:
