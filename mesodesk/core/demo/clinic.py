@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import random
 from dataclasses import dataclass, field
 
@@ -317,6 +318,10 @@ class ClinicWriter:
             )
             for a, side in rows
         ]
+        # The syringe holds what the areas receive, plus a little dead volume.
+        prepared = sum(v for *_, v in area_values) * rng.uniform(1.0, 1.1)
+        drawn = sum(volume for _, _, volume in lines)
+        lines = [(p, lot, math.ceil(v * prepared / drawn * 10) / 10) for p, lot, v in lines]
         facts = SessionFacts(
             session_date=day,
             date_of_birth=plan.born,
