@@ -450,6 +450,13 @@ def indications(db: Database) -> list[CodeName]:
         return [CodeName(i.code, i.name) for i in session.scalars(select(Indication))]
 
 
+def ingredients(db: Database) -> list[CodeName]:
+    """Catalogue ingredients by name; ``code`` is the ingredient's id as text."""
+    with db.read() as session:
+        rows = session.scalars(select(Ingredient).order_by(Ingredient.name))
+        return [CodeName(str(i.id), i.name, i.category) for i in rows]
+
+
 def side_effect_types(db: Database) -> list[CodeName]:
     with db.read() as session:
         rows = session.scalars(select(SideEffectType).order_by(SideEffectType.name))

@@ -64,6 +64,8 @@ class SideEffectView:
     area: str
     suspected_lot: str
     action_taken: str
+    area_id: int | None
+    suspected_lot_id: int | None
     reported_to_regulator: bool
     reported_on: dt.date | None
     notes: str
@@ -235,6 +237,8 @@ def _views(session: Session, statement: Select[*tuple[Any, ...]]) -> list[SideEf
                 area=area,
                 suspected_lot=f"{product} {lot}" if lot else "",
                 action_taken=effect.action_taken,
+                area_id=effect.area_id,
+                suspected_lot_id=effect.suspected_lot_id,
                 reported_to_regulator=effect.reported_to_regulator,
                 reported_on=effect.reported_on,
                 notes=effect.notes,
@@ -250,6 +254,13 @@ def open_side_effects(db: Database) -> list[SideEffectView]:
             SideEffect.resolved_on.is_(None), Patient.archived.is_(False)
         )
         return _views(session, statement.order_by(SideEffect.onset_on, SideEffect.id))
+
+
+def side_effect_view(db: Database, effect_id: int) -> SideEffectView:
+    """One side effect as the record shows it."""
+    with db.read() as session:
+        v.get(session, SideEffect, effect_id, "Side effect")
+        return _views(session, _statement().where(SideEffect.id == effect_id))[0]
 
 
 def patient_side_effects(db: Database, patient_id: int) -> list[SideEffectView]:

@@ -1,0 +1,1 @@
+"""The workspace's dialogs: patients, screening, consents, courses, catalogue, side effects."""
