@@ -1,0 +1,1 @@
+"""The patient record: header, actions and the tabs of one patient's history."""
