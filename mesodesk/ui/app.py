@@ -1,21 +1,31 @@
-"""Starting the window: application names, the single-instance lock, opening the record."""
+"""Starting the window: application names, the crash log, the single-instance lock,
+opening the record, first start, and switching to another record file."""
 
 from __future__ import annotations
 
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QStandardPaths
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QLockFile, QObject, QStandardPaths
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from mesodesk import __version__
 from mesodesk.core.db import Database, open_database
-from mesodesk.core.errors import KnownError
+from mesodesk.core.errors import KnownError, MesodeskError
+from mesodesk.core.services import practice
+from mesodesk.ui import crash, messages
+from mesodesk.ui.events import forget
+from mesodesk.ui.practitioner import apply_actor
+
+if TYPE_CHECKING:
+    from mesodesk.ui.main_window import MainWindow
 
 ORGANISATION = "mesodesk"
 APPLICATION = "mesodesk"
 DATABASE_NAME = "mesodesk.sqlite"
+CANNOT_OPEN = "mesodesk cannot open the record"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -56,9 +66,23 @@ class InstanceLock:
         self._lock.unlock()
 
 
-def _show_error(title: str, text: str) -> None:
-    box = QMessageBox(QMessageBox.Icon.Critical, title, text)
-    box.exec()
+def startup_error_box(title: str, text: str) -> QMessageBox:
+    """The message shown when the record cannot be opened (no window exists yet)."""
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok)
+    box.setObjectName("startupError")
+    return box
+
+
+def report_startup_error(title: str, text: str) -> None:
+    """Show a start-up problem and wait for OK (tests replace this)."""
+    startup_error_box(title, text).exec()
+
+
+def run_first_start(database: Database) -> bool:
+    """Ask who works here on a record with no practitioner; False if they cancel."""
+    from mesodesk.ui.first_start import FirstStartDialog
+
+    return FirstStartDialog(database).exec() == QDialog.DialogCode.Accepted
 
 
 def open_record(db_path: Path | None, demo: bool) -> tuple[Database, InstanceLock, Path]:
@@ -84,19 +108,100 @@ def open_record(db_path: Path | None, demo: bool) -> tuple[Database, InstanceLoc
     return database, lock, path
 
 
+def prepare_record(database: Database) -> bool:
+    """First start if nobody works here yet, then name the current practitioner as actor."""
+    if not practice.list_practitioners(database) and not run_first_start(database):
+        return False
+    apply_actor(database)
+    return True
+
+
+class Workspace(QObject):
+    """The open record, its lock and its window; switches to another record file."""
+
+    def __init__(self, database: Database, lock: InstanceLock, path: Path) -> None:
+        super().__init__()
+        self.database, self.lock, self.path = database, lock, path
+        self.window = self._make_window()
+
+    def _make_window(self) -> MainWindow:
+        from mesodesk.ui.main_window import MainWindow
+
+        window = MainWindow(self.database, self.path)
+        window.open_database_requested.connect(self.switch_to)
+        return window
+
+    def switch_to(self, path: Path) -> bool:
+        """Open ``path`` in place of the current record; keep the current one on failure."""
+        try:
+            database, lock, path = open_record(path, demo=False)
+        except MesodeskError as exc:
+            messages.show_known_error(self.window, exc)
+            return False
+        try:
+            ready = prepare_record(database)
+        except BaseException:
+            database.close()
+            lock.release()
+            raise
+        if not ready:
+            database.close()
+            lock.release()
+            return False
+        old_window = self.window
+        old_window.save_geometry()
+        self._release()
+        self.database, self.lock, self.path = database, lock, path
+        self.window = self._make_window()
+        self.window.show()
+        old_window.close()
+        old_window.deleteLater()
+        return True
+
+    def _release(self) -> None:
+        forget(self.database)
+        self.database.close()
+        self.lock.release()
+
+    def close(self) -> None:
+        self._release()
+
+
 def run_app(db_path: Path | None = None, demo: bool = False) -> int:
     """Open the window on the practitioner's database; return the exit code."""
     app = make_application()
+    handler = crash.install(data_folder())
+    try:
+        return _run(app, handler, db_path, demo)
+    finally:
+        handler.uninstall()
+
+
+def _run(app: QApplication, handler: crash.CrashHandler, db_path: Path | None, demo: bool) -> int:
     try:
         database, lock, path = open_record(db_path, demo)
-    except KnownError as exc:
-        _show_error("mesodesk cannot open the record", str(exc))
+    except MesodeskError as exc:
+        report_startup_error(CANNOT_OPEN, str(exc))
         return 1
-    from mesodesk.ui.main_window import MainWindow
-
-    window = MainWindow(database, path)
-    window.show()
+    except Exception:
+        # No window exists yet: the crash handler's non-blocking message would vanish.
+        written = handler.write_log(sys.exc_info())  # type: ignore[arg-type]
+        where = f" The details were written to {handler.log_path}." if written else ""
+        report_startup_error(CANNOT_OPEN, f"Something went wrong while opening the record.{where}")
+        return 1
+    try:
+        ready = prepare_record(database)
+    except MesodeskError as exc:
+        database.close()
+        lock.release()
+        report_startup_error(CANNOT_OPEN, str(exc))
+        return 1
+    if not ready:
+        database.close()
+        lock.release()
+        return 0
+    workspace = Workspace(database, lock, path)
+    workspace.window.show()
     code = app.exec()
-    database.close()
-    lock.release()
+    workspace.close()
     return code

@@ -1,87 +1,265 @@
-"""The main window. For now: find a patient as you type, and see who is due today."""
+"""The main window: the patient list on the left; Today or the open patient on the right."""
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QSplitter,
-    QVBoxLayout,
+    QStackedWidget,
+    QToolBar,
     QWidget,
 )
 
+from mesodesk import __version__
 from mesodesk.core.db import Database
-from mesodesk.core.services.courses import due_courses
-from mesodesk.core.services.patients import search_patients
+from mesodesk.core.db.database import ChangeSet
+from mesodesk.core.errors import MesodeskError
+from mesodesk.core.services import patients, practice
+from mesodesk.ui import messages
 from mesodesk.ui.events import events_for
+from mesodesk.ui.patient_list import PatientListPane
+from mesodesk.ui.practitioner import current_practitioner_id
+from mesodesk.ui.today_view import TodayView
+
+SETTINGS_GROUP = "main_window"
+RECORD_MODULE = "mesodesk.ui.record.patient_record"
+
+
+def choose_database(parent: QWidget, start: Path) -> Path | None:
+    """Ask which database file to open (tests replace this)."""
+    name, _ = QFileDialog.getOpenFileName(
+        parent, "Open a mesodesk record", str(start), "mesodesk record (*.sqlite);;All files (*)"
+    )
+    return Path(name) if name else None
+
+
+def _settings() -> QSettings:
+    from mesodesk.ui.app import APPLICATION, ORGANISATION
+
+    return QSettings(ORGANISATION, APPLICATION)
+
+
+class RecordPlaceholder(QLabel):
+    """Stands in for the patient record while that part of mesodesk is missing."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__("Select a patient", parent)
+        self._db = db
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("color: palette(mid); font-size: 15px;")
+
+    def show_patient(self, patient_id: int) -> None:
+        patient = patients.get_patient(self._db, patient_id)
+        self.setText(f"{patient.full_name} · {patient.file_number}")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, database: Database, path: Path) -> None:
-        super().__init__()
+    """One open record. ``open_database_requested`` asks the application to switch files."""
+
+    open_database_requested = Signal(object)  # Path
+
+    def __init__(self, database: Database, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.database = database
-        self.setWindowTitle(f"mesodesk — {path.name}")
-        self.resize(1100, 700)
+        self.path = path
+        self.current_patient_id: int | None = None
+        self.record: QWidget | None = None
+        self._dialogs: list[QWidget] = []
 
-        self.search = QLineEdit(
-            placeholderText="Find a patient: name, file number, phone, birth date"
-        )
-        self.search.setClearButtonEnabled(True)
-        self.results = QListWidget()
-        self.due = QListWidget()
+        self.patients = PatientListPane(database, self)
+        self.search = self.patients.search
+        self.today = TodayView(database, self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.today)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.patients)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([580, 700])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(QLabel("<b>Patients</b>"))
-        left_layout.addWidget(self.search)
-        left_layout.addWidget(self.results)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.addWidget(QLabel("<b>Today: sessions due or overdue</b>"))
-        right_layout.addWidget(self.due)
+        self._make_actions()
+        self._make_menus()
+        self.database_label = QLabel(self)
+        self.practitioner_label = QLabel(self)
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.practitioner_label)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([500, 600])
-        self.setCentralWidget(splitter)
-        self.statusBar().showMessage(str(path))
-
-        self.search.textChanged.connect(self._on_search_changed)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
+        self.patients.patient_opened.connect(self.open_patient)
+        self.today.patient_requested.connect(self.open_patient)
+        self.today.lot_requested.connect(self.open_catalogue)
         events_for(database).changed.connect(self._on_database_changed)
-        self.refresh()
+        self._update_identity()
+        self._restore_geometry()
 
-    def _on_database_changed(self, _change: object) -> None:
-        self.refresh()
+    # --- actions and menus ------------------------------------------------------------
+    def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even while the menu bar is hidden
+        return action
 
-    def refresh(self) -> None:
-        self._on_search_changed(self.search.text())
-        today = dt.date.today()
-        self.due.clear()
-        for item in due_courses(self.database, today):
-            late = item.days_overdue(today)
-            when = "due today" if late == 0 else f"{late} days overdue"
-            self.due.addItem(
-                f"{item.patient_name} ({item.file_number}) · {item.indication_name} · "
-                f"session {item.sessions_done + 1} of {item.planned_sessions} · {when}"
-            )
+    def _make_actions(self) -> None:
+        self.open_action = self._action("&Open database…", self.choose_and_open)
+        self.settings_action = self._action("&Settings…", self.open_settings)
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.new_patient_action = self._action(
+            "&New patient…", self.new_patient, QKeySequence.StandardKey.New
+        )
+        self.find_action = self._action(
+            "&Find a patient", self.patients.focus_search, QKeySequence.StandardKey.Find
+        )
+        self.today_action = self._action("&Today", self.show_today, "Ctrl+T")
+        self.catalogue_action = self._action("&Products and lots…", self.open_catalogue)
+        self.about_action = self._action("&About mesodesk", self.show_about)
 
-    def _on_search_changed(self, text: str) -> None:
-        self.results.clear()
-        today = dt.date.today()
-        for hit in search_patients(self.database, text):
-            row = QListWidgetItem(
-                f"{hit.family_name.upper()} {hit.given_names} · {hit.file_number} · "
-                f"{hit.date_of_birth.isoformat()} ({hit.age_on(today)} y)"
-            )
-            row.setData(Qt.ItemDataRole.UserRole, hit.id)
-            self.results.addItem(row)
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        patient_menu = bar.addMenu("&Patient")
+        patient_menu.addAction(self.new_patient_action)
+        patient_menu.addAction(self.find_action)
+        patient_menu.addSeparator()
+        patient_menu.addAction(self.today_action)
+        catalogue_menu = bar.addMenu("&Catalogue")
+        catalogue_menu.addAction(self.catalogue_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        tools = QToolBar("Main", self)
+        tools.setObjectName("mainToolBar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tools.addAction(self.today_action)
+        tools.addAction(self.new_patient_action)
+        tools.addAction(self.catalogue_action)
+        self.addToolBar(tools)
+
+    # --- what the right side shows ----------------------------------------------------
+    def open_patient(self, patient_id: int) -> None:
+        """Show the patient's record (made on first use, then reused)."""
+        if self.record is None:
+            self.record = self._make_record(patient_id)
+            self.pages.addWidget(self.record)
+        show = getattr(self.record, "show_patient", None)
+        if show is not None:
+            show(patient_id)
+        self.current_patient_id = patient_id
+        self.pages.setCurrentWidget(self.record)
+        self.patients.show_patient(patient_id)
+
+    def _make_record(self, patient_id: int) -> QWidget:
+        try:
+            module = importlib.import_module(RECORD_MODULE)
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("mesodesk.ui.record"):
+                raise
+            placeholder = RecordPlaceholder(self.database, self.pages)
+            return placeholder
+        record: QWidget = module.PatientRecord(self.database, patient_id, self.pages)
+        return record
+
+    def show_today(self) -> None:
+        self.current_patient_id = None
+        self.pages.setCurrentWidget(self.today)
+
+    # --- dialogs --------------------------------------------------------------------
+    def _open_dialog(self, module: str, name: str, *args: Any) -> QWidget | None:
+        """Build and show another helper's dialog; say so if it is not part of this build."""
+        try:
+            cls = getattr(importlib.import_module(module), name)
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith(module.rsplit(".", 1)[0]):
+                raise
+            messages.show_info(self, "Not available", "This part of mesodesk is not installed.")
+            return None
+        dialog: QWidget = cls(self.database, *args, parent=self)
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        dialog.show()
+        return dialog
+
+    def new_patient(self) -> QWidget | None:
+        dialog = self._open_dialog("mesodesk.ui.dialogs.patient_dialog", "PatientDialog")
+        if dialog is not None:
+            dialog.saved.connect(self.open_patient)  # type: ignore[attr-defined]
+        return dialog
+
+    def open_catalogue(self, _lot_id: int | None = None) -> QWidget | None:
+        return self._open_dialog("mesodesk.ui.dialogs.catalogue_dialog", "CatalogueDialog")
+
+    def open_settings(self) -> QWidget | None:
+        return self._open_dialog("mesodesk.ui.settings_dialog", "SettingsDialog")
+
+    def show_about(self) -> None:
+        clinic = practice.clinic_info(self.database).name
+        messages.show_info(
+            self,
+            "About mesodesk",
+            f"mesodesk {__version__}\nAn offline treatment record for mesotherapy practice.\n\n"
+            + (f"Clinic: {clinic}\n" if clinic else "")
+            + f"Database: {self.path}",
+        )
+
+    def choose_and_open(self) -> None:
+        path = choose_database(self, self.path.parent)
+        if path is not None and path.resolve() != self.path.resolve():
+            self.open_database_requested.emit(path)
+
+    # --- identity: title and status bar ---------------------------------------------
+    def _update_identity(self) -> None:
+        try:
+            clinic = practice.clinic_info(self.database).name
+            pid = current_practitioner_id(self.database)
+            people = {p.id: p.display_name for p in practice.list_practitioners(self.database)}
+        except MesodeskError as exc:
+            messages.show_known_error(self, exc)
+            return
+        self.setWindowTitle(f"mesodesk — {clinic or self.path.name}")
+        self.database_label.setText(f"Record: {self.path}")
+        self.database_label.setToolTip(str(self.path))
+        if pid is None:
+            self.practitioner_label.setText("No practitioner: File ▸ Settings…")
+        else:
+            self.practitioner_label.setText(f"Signing: {people.get(pid, '')}")
+
+    def _on_database_changed(self, change: ChangeSet) -> None:
+        if change.tables & {"setting", "practitioner"}:
+            self._update_identity()
+
+    # --- geometry -------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = _settings()
+        geometry = settings.value(f"{SETTINGS_GROUP}/geometry")
+        splitter = settings.value(f"{SETTINGS_GROUP}/splitter")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            if isinstance(splitter, QByteArray):
+                self.splitter.restoreState(splitter)
+        else:
+            self.resize(1280, 800)
+
+    def save_geometry(self) -> None:
+        settings = _settings()
+        settings.setValue(f"{SETTINGS_GROUP}/geometry", self.saveGeometry())
+        settings.setValue(f"{SETTINGS_GROUP}/splitter", self.splitter.saveState())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        for dialog in self._dialogs:
+            dialog.close()
+        super().closeEvent(event)
