@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         )
         self.today_action = self._action("&Today", self.show_today, "Ctrl+T")
         self.catalogue_action = self._action("&Products and lots…", self.open_catalogue)
+        self.analytics_action = self._action("&Outcomes and side effects…", self.open_analytics)
         self.about_action = self._action("&About mesodesk", self.show_about)
 
     def _make_menus(self) -> None:
@@ -139,6 +140,8 @@ class MainWindow(QMainWindow):
         patient_menu.addAction(self.today_action)
         catalogue_menu = bar.addMenu("&Catalogue")
         catalogue_menu.addAction(self.catalogue_action)
+        practice_menu = bar.addMenu("P&ractice")
+        practice_menu.addAction(self.analytics_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
         tools = QToolBar("Main", self)
@@ -201,6 +204,13 @@ class MainWindow(QMainWindow):
 
     def open_catalogue(self, _lot_id: int | None = None) -> QWidget | None:
         return self._open_dialog("mesodesk.ui.dialogs.catalogue_dialog", "CatalogueDialog")
+
+    def open_analytics(self) -> QWidget | None:
+        """Outcomes across patients and side-effect incidence, in a window of their own."""
+        window = self._open_dialog("mesodesk.ui.plots.analytics_window", "AnalyticsWindow")
+        if window is not None:
+            window.resize(1200, 760)
+        return window
 
     def open_settings(self) -> QWidget | None:
         return self._open_dialog("mesodesk.ui.settings_dialog", "SettingsDialog")

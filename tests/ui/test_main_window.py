@@ -122,6 +122,7 @@ def test_menus_are_in_words(qtbot: QtBot, db: Database) -> None:
         "File": ["Open database…", "Settings…", "Quit"],
         "Patient": ["New patient…", "Find a patient", "Today"],
         "Catalogue": ["Products and lots…"],
+        "Practice": ["Outcomes and side effects…"],
         "Help": ["About mesodesk"],
     }
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
@@ -224,3 +225,16 @@ def test_a_lot_in_today_opens_products_and_lots(qtbot: QtBot, db: Database) -> N
     assert dialog is not None
     assert dialog.isVisible()
     assert dialog.windowTitle() == "Products and lots"
+
+
+def test_the_practice_menu_opens_the_outcomes_window(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from mesodesk.ui.main_window import MainWindow
+    from mesodesk.ui.plots.analytics_window import AnalyticsWindow
+
+    window = MainWindow(db, Path(db.path))
+    qtbot.addWidget(window)
+    window.analytics_action.trigger()
+    opened = window.findChild(AnalyticsWindow)
+    assert opened is not None and opened.isVisible() and opened.isWindow()

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QMenu,
+    QPushButton,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mesodesk.core.db import Database
 from mesodesk.core.db.database import ChangeSet
@@ -32,18 +40,27 @@ class PatientRecord(QWidget):
         self.action_buttons = {
             name: QPushButton(text)
             for name, text in (
-                ("edit", "Edit patient…"),
-                ("screening", "New screening…"),
-                ("consent", "Record consent…"),
-                ("course", "Plan a course…"),
                 ("session", "New session…"),
-                ("measure", "Record measurements…"),
-                ("archive", "Archive…"),
+                ("screening", "New screening…"),
+                ("course", "Plan a course…"),
+                ("measure", "Measurements…"),
             )
         }
+        # The rarer actions wait in a menu, so the record fits beside the patient list.
+        self.more = QToolButton()
+        self.more.setText("Patient")
+        self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.more)
+        self.menu_actions = {
+            "edit": menu.addAction("Edit patient…"),
+            "consent": menu.addAction("Record consent…"),
+            "archive": menu.addAction("Archive…"),
+        }
+        self.more.setMenu(menu)
         bar = QHBoxLayout()
         for button in self.action_buttons.values():
             bar.addWidget(button)
+        bar.addWidget(self.more)
         bar.addStretch(1)
         self.tabs = QTabWidget()
         self.overview = OverviewTab()
@@ -71,13 +88,14 @@ class PatientRecord(QWidget):
 
     def _connect(self) -> None:
         a = self.action_buttons
-        a["edit"].clicked.connect(
+        m = self.menu_actions
+        m["edit"].triggered.connect(
             lambda: self._open_dialog("patient_dialog", "PatientDialog", self.patient_id)
         )
         a["screening"].clicked.connect(
             lambda: self._open_dialog("screening_dialog", "ScreeningDialog", self.patient_id)
         )
-        a["consent"].clicked.connect(
+        m["consent"].triggered.connect(
             lambda: self._open_dialog("consent_dialog", "ConsentDialog", self.patient_id)
         )
         a["course"].clicked.connect(
@@ -85,7 +103,7 @@ class PatientRecord(QWidget):
         )
         a["measure"].clicked.connect(self._on_record_measurements)
         a["session"].clicked.connect(self._on_new_session)
-        a["archive"].clicked.connect(self._on_archive)
+        m["archive"].triggered.connect(self._on_archive)
         t = self.timeline
         t.new_session.connect(self.open_session_editor)
         t.amend_session.connect(self.open_session_editor)
@@ -133,8 +151,8 @@ class PatientRecord(QWidget):
         self.history.show_changes(
             audit.patient_history_of_changes(self.db, self.patient_id), self._names(regions)
         )
-        self.action_buttons["archive"].setText(
-            "Restore…" if record.patient.archived else "Archive…"
+        self.menu_actions["archive"].setText(
+            "Restore patient…" if record.patient.archived else "Archive patient…"
         )
         self.action_buttons["session"].setEnabled(bool(self._open_courses()))
 

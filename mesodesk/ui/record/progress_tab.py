@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from mesodesk.core.db import Database
 from mesodesk.core.services import measurements
 from mesodesk.core.services.courses import CourseSummary
 from mesodesk.core.services.measurements import ProgressSeries
+from mesodesk.ui.plots.progress_chart import ProgressChart
 from mesodesk.ui.record.tables import fill, read_only_table
 
 HEADERS = ("Date", "Week", "Value", "Change from baseline", "Session")
@@ -50,19 +52,33 @@ class ProgressTab(QWidget):
         self.summary = QLabel()
         self.summary.setStyleSheet("font-size: 12pt; font-weight: 600;")
         self.table = read_only_table(HEADERS, stretch=3)
-        self.chart_area = QVBoxLayout()  # the plots issue puts its chart here
+        self.chart: ProgressChart | None = None  # made with the first patient
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        values = QWidget()
         form = QFormLayout()
-        form.addRow("Course", self.course)
-        form.addRow("Measure and site", self.series)
+        # The chart chooses the course; the table follows it, so its own chooser is hidden.
+        self.course.hide()
+        form.addRow("Values of", self.series)
+        values_layout = QVBoxLayout(values)
+        values_layout.setContentsMargins(0, 0, 0, 0)
+        values_layout.addLayout(form)
+        values_layout.addWidget(self.summary)
+        values_layout.addWidget(self.table)
+        self.splitter.addWidget(values)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(self.chart_area)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
         self.course.currentIndexChanged.connect(self._on_course_changed)
         self.series.currentIndexChanged.connect(self._on_series_changed)
 
     def show_courses(self, patient_id: int, courses: list[CourseSummary]) -> None:
+        if self.chart is None:
+            self.chart = ProgressChart(self.db, patient_id)
+            self.splitter.insertWidget(0, self.chart)
+            self.splitter.setSizes([600, 220])
+            self.chart.course.currentIndexChanged.connect(self._follow_chart)
+        elif patient_id != self.patient_id:
+            self.chart.set_patient(patient_id)
         self.patient_id = patient_id
         self._indications = {c.id: c.indication_code for c in courses}
         chosen = self.course.currentData()
@@ -81,6 +97,15 @@ class ProgressTab(QWidget):
         self.course.setCurrentIndex(index)
         self.course.blockSignals(False)
         self._on_course_changed()
+        chart_index = self.chart.course.findData(self.course.currentData())
+        if chart_index >= 0:
+            self.chart.course.setCurrentIndex(chart_index)
+
+    def _follow_chart(self) -> None:
+        assert self.chart is not None
+        index = self.course.findData(self.chart.course_id)
+        if index >= 0 and index != self.course.currentIndex():
+            self.course.setCurrentIndex(index)
 
     def _on_course_changed(self) -> None:
         chosen = self.series.currentData()

@@ -1,0 +1,1 @@
+"""Plots on screen: a course's progress, and outcomes across the practice."""
