@@ -66,7 +66,10 @@ class Database:
             with session.begin():
                 yield session
         except OperationalError as exc:
-            raise _known(exc) from exc
+            known = _known(exc)
+            if known is None:
+                raise
+            raise known from exc
         finally:
             session.close()
         tables = frozenset(session.info.get("changed_tables", ()))
@@ -86,7 +89,7 @@ class Database:
         self.engine.dispose()
 
 
-def _known(exc: OperationalError) -> Exception:
+def _known(exc: OperationalError) -> Exception | None:
     text = str(exc.orig).lower()
     if any(marker in text for marker in _STORAGE_FAILURES):
         return StorageError(
@@ -94,4 +97,4 @@ def _known(exc: OperationalError) -> Exception:
         )
     if "database is locked" in text:
         return DatabaseBusyError("The record is busy in another program; try again.")
-    return exc
+    return None

@@ -27,6 +27,8 @@ def make_engine(path: Path) -> Engine:
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     # Take transaction control away from the driver, which begins late (PITFALLS.md).
     dbapi_connection.isolation_level = None
+    # SQLite's lower() knows only ASCII; names and numbers compare with Python's casefold.
+    dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -35,6 +37,10 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEnt
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     finally:
         cursor.close()
+
+
+def _casefold(value: str | int | float | None) -> str | int | float | None:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def _on_begin(connection: Any) -> None:

@@ -314,7 +314,9 @@ def screening_findings(screening: ScreeningFacts | None) -> list[Finding]:
     return findings
 
 
-_NO_ALLERGY = re.compile(r"^(none( known)?|no( known)?( allergies)?|nil|nka|nkda|-)?[ .]*$")
+_NO_ALLERGY = re.compile(
+    r"^(none( known)?|no( known)?( drug)?( allerg(y|ies))?( known)?|nil|nka|nkda|-)?[ .!]*$"
+)
 
 
 def has_allergies(screening: ScreeningFacts) -> bool:

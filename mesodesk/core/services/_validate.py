@@ -70,6 +70,10 @@ def number(
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(field, "must be a number")
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValidationError(field, "is far too large") from None
     if not math.isfinite(value):
         raise ValidationError(field, "must be a finite number")
     if minimum is not None:

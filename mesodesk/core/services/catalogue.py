@@ -236,7 +236,14 @@ def _apply_product(session: Session, product: Product, data: ProductData) -> Non
     product.max_ml_per_sitting = data.max_ml_per_sitting
     product.min_days_between = data.min_days_between
     product.notes = data.notes
-    wanted = {resolve_ingredient(session, a.ingredient).id: a for a in data.ingredients}
+    wanted: dict[int, IngredientAmount] = {}
+    for amount in data.ingredients:
+        ingredient = resolve_ingredient(session, amount.ingredient)
+        if ingredient.id in wanted:
+            raise ValidationError(
+                "Ingredients", f"{ingredient.name} is listed twice ({amount.ingredient})"
+            )
+        wanted[ingredient.id] = amount
     for line in list(product.ingredients):
         if line.ingredient_id not in wanted:
             product.ingredients.remove(line)
@@ -250,7 +257,7 @@ def _apply_product(session: Session, product: Product, data: ProductData) -> Non
 
 
 def _check_product_name(session: Session, name: str, product_id: int | None) -> None:
-    clash = session.scalar(select(Product.id).where(func.lower(Product.name) == name.lower()))
+    clash = session.scalar(select(Product.id).where(func.casefold(Product.name) == name.casefold()))
     if clash is not None and clash != product_id:
         raise ValidationError("Product name", f"{name} is already in the catalogue")
 
@@ -290,7 +297,9 @@ def add_lot(db: Database, product_id: int, data: LotData, today: dt.date | None 
     with db.write() as session:
         product = v.get(session, Product, product_id, "Product")
         if session.scalar(
-            select(Lot.id).where(Lot.product_id == product_id, Lot.lot_number == number)
+            select(Lot.id).where(
+                Lot.product_id == product_id, func.casefold(Lot.lot_number) == number.casefold()
+            )
         ):
             raise ValidationError("Lot number", f"{number} of {product.name} is already recorded")
         lot = Lot(
@@ -341,9 +350,12 @@ def lots(
         if usable_on is not None:
             statement = statement.where(Lot.expiry_date >= usable_on)
     if search.strip():
-        term = f"%{search.strip().lower()}%"
+        escaped = search.strip().casefold().replace("\\", "\\\\")
+        escaped = escaped.replace("%", "\\%").replace("_", "\\_")
+        term = f"%{escaped}%"
         statement = statement.where(
-            func.lower(Product.name).like(term) | func.lower(Lot.lot_number).like(term)
+            func.casefold(Product.name).like(term, escape="\\")
+            | func.casefold(Lot.lot_number).like(term, escape="\\")
         )
     statement = statement.order_by(Lot.expiry_date, Product.name, Lot.lot_number)
     with db.read() as session:
@@ -356,7 +368,7 @@ def find_lots(db: Database, lot_number: str) -> list[LotView]:
         rows = session.scalars(
             select(Lot)
             .options(selectinload(Lot.product))
-            .where(func.lower(Lot.lot_number) == lot_number.strip().lower())
+            .where(func.casefold(Lot.lot_number) == lot_number.strip().casefold())
         )
         return [lot_view(lot) for lot in rows]
 

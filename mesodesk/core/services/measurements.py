@@ -234,17 +234,35 @@ def record_measurements(
 
 
 def _refresh_derived(session: Session, changed: Measurement) -> None:
-    """Keep a computed score in step after one of its inputs was amended or voided."""
+    """Keep computed scores in step after one of their inputs was amended or voided.
+
+    A CSS item or a weight touches its own day; a height touches every BMI computed
+    from it, that day and later.
+    """
     if changed.metric_code in CSS_ITEMS:
-        target, site = CSS_TOTAL, changed.site
-    elif changed.metric_code in (WEIGHT, HEIGHT):
-        target, site = BMI, ""
-    else:
-        return
+        _refresh_day(session, changed.patient_id, changed.measured_on, CSS_TOTAL, changed.site)
+    elif changed.metric_code == WEIGHT:
+        _refresh_day(session, changed.patient_id, changed.measured_on, BMI, "")
+    elif changed.metric_code == HEIGHT:
+        days = session.scalars(
+            select(Measurement.measured_on)
+            .where(
+                Measurement.patient_id == changed.patient_id,
+                Measurement.metric_code == BMI,
+                Measurement.voided.is_(False),
+                Measurement.measured_on >= changed.measured_on,
+            )
+            .distinct()
+        ).all()
+        for day in days:
+            _refresh_day(session, changed.patient_id, day, BMI, "")
+
+
+def _refresh_day(session: Session, patient_id: int, day: dt.date, target: str, site: str) -> None:
     same_day = session.scalars(
         select(Measurement).where(
-            Measurement.patient_id == changed.patient_id,
-            Measurement.measured_on == changed.measured_on,
+            Measurement.patient_id == patient_id,
+            Measurement.measured_on == day,
             Measurement.voided.is_(False),
         )
     ).all()
@@ -252,14 +270,12 @@ def _refresh_derived(session: Session, changed: Measurement) -> None:
     if derived is None:
         return
     inputs = {(m.metric_code, m.site): m.value for m in same_day if m.metric_code not in COMPUTED}
-    fresh = {
-        (d.metric_code, d.site): d.value
-        for d in _derived(session, changed.patient_id, changed.measured_on, inputs)
-    }
+    fresh = {(d.metric_code, d.site): d.value for d in _derived(session, patient_id, day, inputs)}
     value = fresh.get((target, site))
     if value is None:
         derived.voided = True
         derived.void_reason = "an input of this computed score was voided"
+        derived.voided_at = dt.datetime.now()
     elif value != derived.value:
         derived.value = value
 

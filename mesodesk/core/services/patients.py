@@ -102,7 +102,7 @@ def _apply(patient: Patient, data: PatientData) -> None:
 
 def _check_unique(session: Session, file_number: str, patient_id: int | None) -> None:
     clash = session.scalar(
-        select(Patient.id).where(func.lower(Patient.file_number) == file_number.lower())
+        select(Patient.id).where(func.casefold(Patient.file_number) == file_number.casefold())
     )
     if clash is not None and clash != patient_id:
         raise ValidationError("File number", f"{file_number} is already another patient's")

@@ -54,7 +54,7 @@ def recall_lot(db: Database, lot_number: str, product_id: int | None = None) -> 
         .join(Indication, Indication.code == Course.indication_code)
         .join(Patient, Patient.id == Course.patient_id)
         .where(
-            func.lower(Lot.lot_number) == lot_number.strip().lower(),
+            func.casefold(Lot.lot_number) == lot_number.strip().casefold(),
             CocktailLine.voided.is_(False),
             TreatmentSession.voided.is_(False),
         )

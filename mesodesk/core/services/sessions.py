@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -304,7 +304,8 @@ def _check_areas(session: Session, data: SessionData) -> None:
             raise ValidationError(
                 f"{label} needle gauge", f"{area.needle_gauge} G is not in the list"
             )
-        if area.needle_length_mm is not None and float(area.needle_length_mm) not in lengths:
+        length = v.number(f"{label} needle length", area.needle_length_mm, required=False)
+        if length is not None and length not in lengths:
             raise ValidationError(
                 f"{label} needle length", f"{area.needle_length_mm:g} mm is not in the list"
             )
@@ -536,6 +537,9 @@ def amend_session(db: Database, session_id: int, data: SessionData, reason: str)
         if data.course_id != row.course_id:
             raise ValidationError("Course", "a session cannot move to another course")
         course, patient = _load_course(session, row.course_id)
+        if data.next_due_date == row.next_due_date and data.started_at != row.started_at:
+            # The due date shown was the one computed from the old date: compute it anew.
+            data = replace(data, next_due_date=None)
         _check_scalars(session, data)
         _check_lines(session, data)
         _check_areas(session, data)
@@ -592,6 +596,26 @@ def void_session(db: Database, session_id: int, reason: str) -> None:
         if row.voided:
             raise ValidationError("Session", "is already voided")
         row.voided, row.void_reason, row.voided_at = True, reason, dt.datetime.now()
+        session.flush()
+        _reopen_if_short(session, row.course)
+
+
+def _reopen_if_short(session: Session, course: Course) -> None:
+    """A course completed (or in maintenance) by a session now voided is active again."""
+    if course.status not in (CourseStatus.COMPLETED.value, CourseStatus.MAINTENANCE.value):
+        return
+    done = (
+        session.scalar(
+            select(func.count()).where(
+                TreatmentSession.course_id == course.id,
+                TreatmentSession.voided.is_(False),
+                TreatmentSession.maintenance.is_(False),
+            )
+        )
+        or 0
+    )
+    if done < course.planned_sessions:
+        course.status = CourseStatus.ACTIVE.value
 
 
 def session_data(db: Database, session_id: int) -> SessionData:
