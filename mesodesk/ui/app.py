@@ -116,6 +116,17 @@ def prepare_record(database: Database) -> bool:
     return True
 
 
+def back_up(path: Path) -> list[str]:
+    """The automatic backup (first start of the day, and on closing); returns warnings."""
+    from mesodesk.core.backups import automatic_backup, default_folder
+
+    try:
+        run = automatic_backup(path, default_folder(path))
+    except MesodeskError as exc:
+        return [f"The automatic backup failed: {exc}"]
+    return run.warnings
+
+
 class Workspace(QObject):
     """The open record, its lock and its window; switches to another record file."""
 
@@ -165,6 +176,8 @@ class Workspace(QObject):
 
     def close(self) -> None:
         self._release()
+        for warning in back_up(self.path):
+            print(f"mesodesk: {warning}", file=sys.stderr)
 
 
 def run_app(db_path: Path | None = None, demo: bool = False) -> int:
@@ -200,8 +213,11 @@ def _run(app: QApplication, handler: crash.CrashHandler, db_path: Path | None, d
         database.close()
         lock.release()
         return 0
+    warnings = back_up(path)
     workspace = Workspace(database, lock, path)
     workspace.window.show()
+    if warnings:
+        messages.show_error(workspace.window, "Backup", "\n".join(warnings))
     code = app.exec()
     workspace.close()
     return code

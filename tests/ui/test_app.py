@@ -271,3 +271,22 @@ def test_a_missing_file_keeps_the_current_record(
         boxes[0].close()
     finally:
         workspace.close()
+
+
+def test_closing_the_record_makes_the_days_backup(qtbot: QtBot, db_path: Path) -> None:
+    from mesodesk.core.backups import default_folder, list_backups
+    from mesodesk.ui.app import Workspace, open_record
+
+    database, lock, path = open_record(db_path, demo=False)
+    workspace = Workspace(database, lock, path)
+    qtbot.addWidget(workspace.window)
+    workspace.close()
+    kinds = {b.kind for b in list_backups(default_folder(db_path))}
+    assert kinds == {"daily", "weekly", "monthly"}
+
+
+def test_a_failed_backup_is_a_warning_not_a_crash(tmp_path: Path) -> None:
+    from mesodesk.ui.app import back_up
+
+    warnings = back_up(tmp_path / "gone.sqlite")
+    assert warnings and "backup" in warnings[0].lower()
