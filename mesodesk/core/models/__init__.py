@@ -25,7 +25,13 @@ from mesodesk.core.models.people import (
     ScreeningAllergy,
     Setting,
 )
-from mesodesk.core.models.treatment import CocktailLine, Course, TreatedArea, TreatmentSession
+from mesodesk.core.models.treatment import (
+    CocktailLine,
+    Course,
+    ProtocolTemplate,
+    TreatedArea,
+    TreatmentSession,
+)
 
 __all__ = [
     "AftercareSheet",
@@ -47,6 +53,7 @@ __all__ = [
     "Practitioner",
     "Product",
     "ProductIngredient",
+    "ProtocolTemplate",
     "Region",
     "Screening",
     "ScreeningAllergy",

@@ -48,6 +48,17 @@ class Measurement(Base, Audited, Voidable):
     __table_args__ = (
         CheckConstraint("rater IN ('clinician', 'patient')", name="rater"),
         Index("ix_measurement_series", "patient_id", "course_id", "metric_code", "site"),
+        # Covers the cohort curves of the outcome analytics (no sort, no table lookup).
+        Index(
+            "ix_measurement_metric_series",
+            "metric_code",
+            "course_id",
+            "site",
+            "measured_on",
+            "id",
+            "value",
+            "voided",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -149,3 +149,19 @@ class TreatedArea(Base, Audited, Voidable):
     )
 
     session: Mapped[TreatmentSession] = relationship(back_populates="areas")
+
+
+class ProtocolTemplate(Base, Audited):
+    """A saved protocol to start a session from: products (not lots) and areas."""
+
+    __tablename__ = "protocol_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    indication_code: Mapped[str | None] = mapped_column(ForeignKey("indication.code"))
+    device: Mapped[str] = mapped_column(default="manual_needle")
+    anaesthesia: Mapped[str] = mapped_column(default="none")
+    body_json: Mapped[str] = mapped_column(
+        doc="JSON: {cocktail: [{product_id, volume_ml, dilution}], areas: [AreaData fields]}"
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from mesodesk.core.db import Database
 from mesodesk.core.enums import Anaesthesia, Device
 from mesodesk.core.errors import MesodeskError, StorageError
-from mesodesk.core.services import catalogue, courses, patients, practice, sessions
+from mesodesk.core.services import catalogue, courses, patients, practice, sessions, templates
 from mesodesk.core.services.sessions import SessionData
 from mesodesk.ui import messages
 from mesodesk.ui.forms import (
@@ -46,6 +46,7 @@ from mesodesk.ui.session_editor.cocktail import CocktailTable
 from mesodesk.ui.session_editor.findings import FindingsPanel
 from mesodesk.ui.session_editor.measurements import MeasurementsPanel
 from mesodesk.ui.session_editor.side_effects import SideEffectRows
+from mesodesk.ui.session_editor.templates import TemplateBar, TemplateNameDialog
 from mesodesk.ui.session_editor.widgets import choice_box, select_value, value_of
 
 CHECK_DELAY_MS = 150
@@ -132,6 +133,8 @@ class SessionEditor(QDialog):
         top.addRow("Pain during (VAS 0–10)", self.pain)
         top_widget = QWidget()
         top_widget.setLayout(top)
+        self.templates = TemplateBar(db, self.course.indication_code)
+        top.addRow("Protocol", self.templates)
 
         self.cocktail = CocktailTable()
         self.areas = AreasTable(
@@ -213,6 +216,8 @@ class SessionEditor(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.print_sheet.clicked.connect(self._on_print_sheet)
+        self.templates.chosen.connect(self._on_template_chosen)
+        self.templates.save_requested.connect(self._on_save_template)
         self.device.currentIndexChanged.connect(self._on_device_changed)
         self.next_due_set.toggled.connect(self.next_due.setEnabled)
         self.started_at.dateTimeChanged.connect(self._on_date_changed)
@@ -400,6 +405,43 @@ class SessionEditor(QDialog):
             self.save_button.setToolTip("A lot is expired on the session date: choose another.")
         else:
             self.save_button.setToolTip("")
+
+    def _on_template_chosen(self, template_id: int) -> None:
+        start = templates.start_from(self.db, template_id, self.when().date())
+        self.cocktail.set_lines(start.cocktail)
+        self.areas.set_areas(start.areas)
+        select_value(self.device, start.device)
+        select_value(self.anaesthesia, start.anaesthesia)
+        self._notes = [
+            f"{name}: no lot usable on this date; add one to the shelf or choose another product."
+            for name in start.missing
+        ]
+        self._on_changed()
+        self._check_now()
+
+    def _on_save_template(self) -> None:
+        dialog = TemplateNameDialog(self)
+        dialog.name_given.connect(self._save_template)
+        self._name_dialog = dialog
+        dialog.show()
+
+    def _save_template(self, name: str) -> None:
+        try:
+            templates.save_template(
+                self.db,
+                name,
+                self.cocktail.lines(),
+                self.areas.areas(),
+                indication_code=self.course.indication_code,
+                device=self.device.currentData(),
+                anaesthesia=self.anaesthesia.currentData(),
+            )
+        except MesodeskError as error:
+            self.error_line.show_message(messages.explain(error)[1])
+            return
+        self.templates.reload()
+        self._notes = [f"Saved as the template “{name}”."]
+        self._check_now()
 
     def _on_print_sheet(self) -> None:
         info = practice.clinic_info(self.db)

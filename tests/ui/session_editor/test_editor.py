@@ -231,3 +231,26 @@ def test_lines_without_a_lot_are_named_before_saving(qtbot: QtBot, clinic: Clini
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert "Cocktail" in editor.error_line.text()
     assert isinstance(editor.cocktail.table.cellWidget(0, 2), QLineEdit)
+
+
+def test_a_protocol_saved_as_a_template_starts_another_session(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    from mesodesk.core.services import templates
+    from mesodesk.ui.session_editor.templates import TemplateNameDialog
+
+    sessions.record_session(clinic.db, clinic.session())
+    editor = open_editor(qtbot, clinic.db, clinic.course, when=dt.datetime(2026, 9, 15, 10))
+    qtbot.mouseClick(editor.templates.save_button, Qt.MouseButton.LeftButton)
+    dialog = editor.findChild(TemplateNameDialog)
+    assert dialog is not None
+    qtbot.keyClicks(dialog.name, "Thighs and buttocks")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert [t.name for t in templates.list_templates(clinic.db)] == ["Thighs and buttocks"]
+    editor.cocktail.clear_rows()
+    editor.areas.clear_rows()
+    index = editor.templates.choice.findText("Template: Thighs and buttocks")
+    editor.templates.choice.setCurrentIndex(index)
+    editor.templates.choice.activated.emit(index)
+    assert [line.lot_id for line in editor.cocktail.lines()] == [clinic.caf_lot, clinic.lc_lot]
+    assert len(editor.areas.areas()) == 3
