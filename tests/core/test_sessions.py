@@ -14,6 +14,7 @@ from sqlalchemy import event, select, text
 from mesodesk.core.db import Database
 from mesodesk.core.enums import (
     Anaesthesia,
+    ConcentrationUnit,
     ConsentKind,
     CourseStatus,
     Device,
@@ -74,7 +75,7 @@ def lipo_mix_lot(clinic: Clinic) -> int:
             ingredients=(
                 IngredientAmount("Phosphatidylcholine", 50),
                 IngredientAmount("Deoxycholic acid", 4.75),
-                IngredientAmount("Lidocaine", 2, catalogue.ConcentrationUnit.PERCENT),
+                IngredientAmount("Lidocaine", 2, ConcentrationUnit.PERCENT),
             ),
         ),
     )

@@ -238,7 +238,11 @@ def _facts(
         ),
         treatment_consent_signed=has_consent(session, patient.id, ConsentKind.TREATMENT, day),
         previous_session_date=previous[0].started_at.date() if previous else None,
-        course_interval_days=course.interval_days,
+        course_interval_days=(
+            course.maintenance_interval_days
+            if course.status == CourseStatus.MAINTENANCE.value and course.maintenance_interval_days
+            else course.interval_days
+        ),
         course_start_date=course.start_date,
         product_last_used=_product_last_used(
             session,
@@ -601,8 +605,13 @@ def void_session(db: Database, session_id: int, reason: str) -> None:
 
 
 def _reopen_if_short(session: Session, course: Course) -> None:
-    """A course completed (or in maintenance) by a session now voided is active again."""
+    """A course completed (or in maintenance) by a session now voided is active again.
+
+    Only when the status moved by itself: one set by hand carries its reason and stays.
+    """
     if course.status not in (CourseStatus.COMPLETED.value, CourseStatus.MAINTENANCE.value):
+        return
+    if course.status_reason:
         return
     done = (
         session.scalar(
