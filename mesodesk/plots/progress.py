@@ -213,7 +213,8 @@ def _axis_words(one: ProgressSeries) -> str:
     better = {Better.LOWER: "lower is better", Better.HIGHER: "higher is better"}.get(
         metric.better, ""
     )
-    return " · ".join(part for part in (metric.unit, better) if part)
+    # Two short lines: a rotated label as tall as a small panel would run into the next.
+    return "\n".join(part for part in (metric.unit, better) if part)
 
 
 def _site_name(site: str) -> str:

@@ -105,7 +105,7 @@ def test_axis_words_and_change_from_baseline_at_the_end() -> None:
 
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == "Circumference (tape measure)"
-    assert ax.get_ylabel() == "cm · lower is better"
+    assert ax.get_ylabel() == "cm\nlower is better"
     # −3.1 cm of 58.5 is −5.3 %; a true minus sign, as printed.
     assert end_labels(ax) == ["−3.1 cm (−5.3 %)"]
 
