@@ -161,3 +161,35 @@ def test_progress_in_words_and_numbers(qtbot: QtBot, clinic: Clinic) -> None:
     progress.series.setCurrentIndex(progress.series.findData(series_key("circumference", LEFT)))
     assert progress.summary.text() == "−0.6 cm (−1.0 %) since baseline (2026-09-01) — better."
     assert "baseline" in all_text(progress.table) and "S2" in all_text(progress.table)
+
+
+def test_a_session_recorded_from_the_record_then_amended_shows_in_timeline_and_history(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    from mesodesk.ui.session_editor import SessionEditor
+
+    record = open_record(qtbot, clinic)
+    qtbot.mouseClick(record.action_buttons["session"], Qt.MouseButton.LeftButton)
+    editor = record.findChild(SessionEditor)
+    assert editor is not None and editor.isVisible()
+    assert "session 3 of 8" in editor.title.text()  # the protocol of session 2 pre-filled
+    from PySide6.QtCore import QDateTime
+
+    editor.started_at.setDateTime(QDateTime(dt.datetime(2026, 9, 29, 11, 0)))
+    qtbot.keyClicks(editor.notes, "Went well")
+    with qtbot.waitSignal(editor.saved):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert "2026-09-29 11:00" in all_text(record.timeline.tree)
+    assert record.tabs.currentWidget() is record.timeline
+    third = record.timeline.selected_session()
+    assert third is not None
+    qtbot.mouseClick(record.timeline.buttons["amend"], Qt.MouseButton.LeftButton)
+    amend = next(e for e in record.findChildren(SessionEditor) if e.session_id == third)
+    amend.notes.clear()
+    qtbot.keyClicks(amend.notes, "Went well, no bruising")
+    qtbot.keyClicks(amend.amend_reason, "Completed the note after the call")
+    with qtbot.waitSignal(amend.saved):
+        qtbot.mouseClick(amend.save_button, Qt.MouseButton.LeftButton)
+    history = all_text(record.history.table)
+    assert "Completed the note after the call" in history
+    assert "notes: Went well → Went well, no bruising" in history
