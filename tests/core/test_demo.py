@@ -180,3 +180,8 @@ def test_amendments_and_voids_carry_their_reasons(demo: Path) -> None:
         assert _query(demo, "SELECT count(*) FROM treatment_session WHERE voided = 1")[0][0] >= 1
     finally:
         db.close()
+
+
+def test_the_indexes_dropped_for_speed_are_all_back(demo: Path, template_db: Path) -> None:
+    query = "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    assert _query(demo, query) == _query(template_db, query)

@@ -108,6 +108,7 @@ def _write_patients(
 ) -> dict[str, int]:
     with db.write(reason="demo practice") as session:
         writer = BulkWriter(session.connection())
+        writer.prepare_bulk()
         clinic = ClinicWriter(writer, shelf, products, regions, rng, today)
         for index in range(count):
             plan = clinic.patient(index)
@@ -120,4 +121,5 @@ def _write_patients(
             if (index + 1) % BATCH_PATIENTS == 0:
                 writer.flush()
         writer.flush()
+        writer.create_indexes()
         return dict(writer.counts)
