@@ -23,7 +23,7 @@ from mesodesk.ui.dialogs.reason_dialog import ReasonDialog
 from mesodesk.ui.dialogs.screening_dialog import ScreeningDialog
 from mesodesk.ui.dialogs.side_effect_dialog import ResolveSideEffectDialog, SideEffectDialog
 from mesodesk.ui.forms import to_qdate
-from tests.core.services.conftest import Clinic, make_clinic
+from tests.scenario import Clinic, make_clinic
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from mesodesk.ui.dialogs.reason_dialog import ReasonDialog
 from mesodesk.ui.record.measurements_tab import MeasurementsModel
 from mesodesk.ui.record.patient_record import PatientRecord
 from mesodesk.ui.record.progress_tab import series_key
-from tests.core.services.conftest import BASELINE, Clinic, make_clinic
+from tests.scenario import BASELINE, Clinic, make_clinic
 
 LEFT = "left thigh, 15 cm above the patella"
 

@@ -17,7 +17,7 @@ from mesodesk.core.services.measurements import patient_measurements
 from mesodesk.ui import messages
 from mesodesk.ui.session_editor import SessionEditor
 from mesodesk.ui.session_editor.widgets import value_of
-from tests.core.services.conftest import Clinic, make_clinic
+from tests.scenario import Clinic, make_clinic
 
 SESSION_ONE = dt.datetime(2026, 9, 1, 10, 30)
 

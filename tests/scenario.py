@@ -1,11 +1,9 @@
-"""Builders for service tests: the practice of SCENARIOS.md §1 and §2."""
+"""The practice of SCENARIOS.md §1 and §2, built through the services, for GUI tests."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
-import pytest
 
 from mesodesk.core.db import Database
 from mesodesk.core.enums import ConsentKind, Device, Sex, Side
@@ -109,11 +107,6 @@ def make_clinic(db: Database) -> Clinic:
         ),
     )
     return Clinic(db, practitioner, caffeine, carnitine, caf_lot, lc_lot, patient, course)
-
-
-@pytest.fixture
-def clinic(db: Database) -> Clinic:
-    return make_clinic(db)
 
 
 def count_rows(db: Database, *tables: str) -> dict[str, int]:
