@@ -23,12 +23,12 @@ from mesodesk.ui.dialogs.reason_dialog import ReasonDialog
 from mesodesk.ui.dialogs.screening_dialog import ScreeningDialog
 from mesodesk.ui.dialogs.side_effect_dialog import ResolveSideEffectDialog, SideEffectDialog
 from mesodesk.ui.forms import to_qdate
-from tests.scenario import Clinic, make_clinic
+from tests.scenario import Helene, make_helene
 
 
 @pytest.fixture
-def clinic(db: Database) -> Clinic:
-    return make_clinic(db)
+def clinic(db: Database) -> Helene:
+    return make_helene(db)
 
 
 def click(qtbot: QtBot, button: object) -> None:
@@ -75,7 +75,7 @@ def test_a_bad_field_is_named_and_the_typing_kept(qtbot: QtBot, db: Database) ->
     assert patients.search_patients(db, "") == []
 
 
-def test_editing_a_patient_keeps_the_others_fields(qtbot: QtBot, clinic: Clinic) -> None:
+def test_editing_a_patient_keeps_the_others_fields(qtbot: QtBot, clinic: Helene) -> None:
     dialog = PatientDialog(clinic.db, clinic.patient)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -88,7 +88,7 @@ def test_editing_a_patient_keeps_the_others_fields(qtbot: QtBot, clinic: Clinic)
     assert data.phone == "06 99 99 99 99" and data.date_of_birth == dt.date(1984, 5, 12)
 
 
-def test_a_new_screening_starts_from_the_last_and_keeps_it(qtbot: QtBot, clinic: Clinic) -> None:
+def test_a_new_screening_starts_from_the_last_and_keeps_it(qtbot: QtBot, clinic: Helene) -> None:
     dialog = ScreeningDialog(clinic.db, clinic.patient)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -101,7 +101,7 @@ def test_a_new_screening_starts_from_the_last_and_keeps_it(qtbot: QtBot, clinic:
     assert history[0].level is not None and history[0].level.value == "block"
 
 
-def test_a_lesion_site_and_an_allergy_ingredient(qtbot: QtBot, clinic: Clinic) -> None:
+def test_a_lesion_site_and_an_allergy_ingredient(qtbot: QtBot, clinic: Helene) -> None:
     dialog = ScreeningDialog(clinic.db, clinic.patient)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -116,7 +116,7 @@ def test_a_lesion_site_and_an_allergy_ingredient(qtbot: QtBot, clinic: Clinic) -
     assert current.allergy_ingredient_names == ("Lidocaine",)
 
 
-def test_a_consent(qtbot: QtBot, clinic: Clinic) -> None:
+def test_a_consent(qtbot: QtBot, clinic: Helene) -> None:
     dialog = ConsentDialog(clinic.db, clinic.patient)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -129,7 +129,7 @@ def test_a_consent(qtbot: QtBot, clinic: Clinic) -> None:
     }
 
 
-def test_planning_a_course_and_pausing_it(qtbot: QtBot, clinic: Clinic) -> None:
+def test_planning_a_course_and_pausing_it(qtbot: QtBot, clinic: Helene) -> None:
     dialog = CourseDialog(clinic.db, clinic.patient)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -195,7 +195,7 @@ def test_the_shelf_of_scenario_one(
     assert catalogue.lots(db, usable_on=dt.date.today()) == []
 
 
-def test_a_side_effect_reported_later_then_resolved(qtbot: QtBot, clinic: Clinic) -> None:
+def test_a_side_effect_reported_later_then_resolved(qtbot: QtBot, clinic: Helene) -> None:
     saved = sessions.record_session(clinic.db, clinic.session())
     dialog = SideEffectDialog(clinic.db, saved.id)
     qtbot.addWidget(dialog)
@@ -218,7 +218,7 @@ def test_a_side_effect_reported_later_then_resolved(qtbot: QtBot, clinic: Clinic
     assert side_effects.open_side_effects(clinic.db) == []
 
 
-def test_baseline_measurements(qtbot: QtBot, clinic: Clinic) -> None:
+def test_baseline_measurements(qtbot: QtBot, clinic: Helene) -> None:
     dialog = MeasurementsDialog(clinic.db, clinic.patient, clinic.course)
     qtbot.addWidget(dialog)
     dialog.show()

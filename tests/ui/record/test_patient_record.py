@@ -17,14 +17,14 @@ from mesodesk.ui.dialogs.reason_dialog import ReasonDialog
 from mesodesk.ui.record.measurements_tab import MeasurementsModel
 from mesodesk.ui.record.patient_record import PatientRecord
 from mesodesk.ui.record.progress_tab import series_key
-from tests.scenario import BASELINE, Clinic, make_clinic
+from tests.scenario import BASELINE, Helene, make_helene
 
 LEFT = "left thigh, 15 cm above the patella"
 
 
 @pytest.fixture
-def clinic(db: Database) -> Clinic:
-    clinic = make_clinic(db)
+def clinic(db: Database) -> Helene:
+    clinic = make_helene(db)
     measurements.record_measurements(
         db, clinic.patient, dt.date(2026, 9, 1), BASELINE, course_id=clinic.course
     )
@@ -46,7 +46,7 @@ def clinic(db: Database) -> Clinic:
     return clinic
 
 
-def open_record(qtbot: QtBot, clinic: Clinic) -> PatientRecord:
+def open_record(qtbot: QtBot, clinic: Helene) -> PatientRecord:
     record = PatientRecord(clinic.db, clinic.patient)
     qtbot.addWidget(record)
     record.resize(1280, 800)
@@ -74,7 +74,7 @@ def all_text(widget: object) -> str:
     )
 
 
-def test_the_header_says_who_and_whether_to_treat(qtbot: QtBot, clinic: Clinic) -> None:
+def test_the_header_says_who_and_whether_to_treat(qtbot: QtBot, clinic: Helene) -> None:
     record = open_record(qtbot, clinic)
     assert record.header.name.text() == "DUBOIS Hélène"
     assert "file 2026-0142" in record.header.facts.text()
@@ -86,7 +86,7 @@ def test_the_header_says_who_and_whether_to_treat(qtbot: QtBot, clinic: Clinic) 
     assert "Pregnant" in record.header.reasons.text()
 
 
-def test_the_timeline_shows_words_not_codes(qtbot: QtBot, clinic: Clinic) -> None:
+def test_the_timeline_shows_words_not_codes(qtbot: QtBot, clinic: Helene) -> None:
     record = open_record(qtbot, clinic)
     text = all_text(record.timeline.tree)
     assert "Cellulite · 8 × every 14 days · started 2026-09-01 · active · 2 of 8 done" in text
@@ -100,7 +100,7 @@ def test_the_timeline_shows_words_not_codes(qtbot: QtBot, clinic: Clinic) -> Non
     assert "Cafeína 1% — lot CAF-24-117 (exp. 2027-03-31) — 2 mL" in details
 
 
-def test_voiding_a_session_from_the_timeline(qtbot: QtBot, clinic: Clinic) -> None:
+def test_voiding_a_session_from_the_timeline(qtbot: QtBot, clinic: Helene) -> None:
     record = open_record(qtbot, clinic)
     second = record.record.courses[0].sessions[1].id
     record.timeline.select_session(second)
@@ -113,7 +113,7 @@ def test_voiding_a_session_from_the_timeline(qtbot: QtBot, clinic: Clinic) -> No
     assert "Entered under the wrong date" in all_text(record.history.table)
 
 
-def test_side_effects_tab_and_resolving(qtbot: QtBot, clinic: Clinic) -> None:
+def test_side_effects_tab_and_resolving(qtbot: QtBot, clinic: Helene) -> None:
     record = open_record(qtbot, clinic)
     assert "Bruising" in all_text(record.side_effects.table)
     assert "open" in all_text(record.side_effects.table)
@@ -129,7 +129,7 @@ def test_side_effects_tab_and_resolving(qtbot: QtBot, clinic: Clinic) -> None:
 
 
 def test_correcting_a_measurement_asks_why_and_history_keeps_it(
-    qtbot: QtBot, clinic: Clinic
+    qtbot: QtBot, clinic: Helene
 ) -> None:
     record = open_record(qtbot, clinic)
     model = record.measurements.model
@@ -149,13 +149,13 @@ def test_correcting_a_measurement_asks_why_and_history_keeps_it(
     assert "Scale was not zeroed" in history and "value: 64.0 → 66.0" in history
 
 
-def test_the_measurements_model_is_a_proper_model(qtmodeltester, clinic: Clinic) -> None:  # type: ignore[no-untyped-def]
+def test_the_measurements_model_is_a_proper_model(qtmodeltester, clinic: Helene) -> None:  # type: ignore[no-untyped-def]
     model = MeasurementsModel()
     model.set_rows(measurements.patient_measurements(clinic.db, clinic.patient), {})
     qtmodeltester.check(model)
 
 
-def test_progress_in_words_and_numbers(qtbot: QtBot, clinic: Clinic) -> None:
+def test_progress_in_words_and_numbers(qtbot: QtBot, clinic: Helene) -> None:
     record = open_record(qtbot, clinic)
     progress = record.progress
     progress.series.setCurrentIndex(progress.series.findData(series_key("circumference", LEFT)))
@@ -164,7 +164,7 @@ def test_progress_in_words_and_numbers(qtbot: QtBot, clinic: Clinic) -> None:
 
 
 def test_a_session_recorded_from_the_record_then_amended_shows_in_timeline_and_history(
-    qtbot: QtBot, clinic: Clinic
+    qtbot: QtBot, clinic: Helene
 ) -> None:
     from mesodesk.ui.session_editor import SessionEditor
 

@@ -17,14 +17,14 @@ from mesodesk.core.services.measurements import patient_measurements
 from mesodesk.ui import messages
 from mesodesk.ui.session_editor import SessionEditor
 from mesodesk.ui.session_editor.widgets import value_of
-from tests.scenario import Clinic, make_clinic
+from tests.scenario import Helene, make_helene
 
 SESSION_ONE = dt.datetime(2026, 9, 1, 10, 30)
 
 
 @pytest.fixture
-def clinic(db: Database) -> Clinic:
-    return make_clinic(db)
+def clinic(db: Database) -> Helene:
+    return make_helene(db)
 
 
 def open_editor(
@@ -76,7 +76,7 @@ def fill_area(
     type_number(cells[7], volume)  # type: ignore[arg-type]
 
 
-def test_session_one_is_recorded_through_the_editor(qtbot: QtBot, clinic: Clinic) -> None:
+def test_session_one_is_recorded_through_the_editor(qtbot: QtBot, clinic: Helene) -> None:
     editor = open_editor(qtbot, clinic.db, clinic.course)
     assert "session 1 of 8" in editor.title.text()
     pick(editor.cocktail.lot_box(0), "CAF", clinic.caf_lot)
@@ -125,7 +125,7 @@ def test_session_one_is_recorded_through_the_editor(qtbot: QtBot, clinic: Clinic
     assert not editor.isVisible()
 
 
-def test_the_next_session_starts_from_the_previous_protocol(qtbot: QtBot, clinic: Clinic) -> None:
+def test_the_next_session_starts_from_the_previous_protocol(qtbot: QtBot, clinic: Helene) -> None:
     sessions.record_session(clinic.db, clinic.session())
     editor = open_editor(qtbot, clinic.db, clinic.course, when=dt.datetime(2026, 9, 15, 10))
     assert "session 2 of 8" in editor.title.text()
@@ -134,7 +134,7 @@ def test_the_next_session_starts_from_the_previous_protocol(qtbot: QtBot, clinic
     assert editor.areas.areas()[2].region_code == "buttock"
 
 
-def test_a_block_shows_live_and_needs_a_reason(qtbot: QtBot, clinic: Clinic) -> None:
+def test_a_block_shows_live_and_needs_a_reason(qtbot: QtBot, clinic: Helene) -> None:
     minor = patients.create_patient(
         clinic.db,
         patients.PatientData("2026-0300", "Petit", "Lou", dt.date(2009, 6, 1), Sex.FEMALE),
@@ -157,7 +157,7 @@ def test_a_block_shows_live_and_needs_a_reason(qtbot: QtBot, clinic: Clinic) -> 
     assert stored.override_reason == "Written parental consent on file"
 
 
-def test_an_expired_lot_is_never_offered(qtbot: QtBot, clinic: Clinic) -> None:
+def test_an_expired_lot_is_never_offered(qtbot: QtBot, clinic: Helene) -> None:
     editor = open_editor(qtbot, clinic.db, clinic.course, when=dt.datetime(2026, 12, 16, 10))
     offered = [
         editor.cocktail.lot_box(0).itemData(i) for i in range(editor.cocktail.lot_box(0).count())
@@ -166,7 +166,7 @@ def test_an_expired_lot_is_never_offered(qtbot: QtBot, clinic: Clinic) -> None:
 
 
 def test_a_failed_save_keeps_everything_typed(
-    qtbot: QtBot, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, clinic: Helene, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def disk_full(_db: Database, _data: sessions.SessionData) -> None:
         raise StorageError("The change could not be saved: the disk is full or failed.")
@@ -183,7 +183,7 @@ def test_a_failed_save_keeps_everything_typed(
     assert editor.data() == before
 
 
-def test_amend_asks_a_reason_and_the_history_keeps_it(qtbot: QtBot, clinic: Clinic) -> None:
+def test_amend_asks_a_reason_and_the_history_keeps_it(qtbot: QtBot, clinic: Helene) -> None:
     saved = sessions.record_session(clinic.db, clinic.session())
     editor = open_editor(qtbot, clinic.db, clinic.course, session_id=saved.id)
     assert editor.amend_reason.isVisible()
@@ -204,7 +204,7 @@ def test_amend_asks_a_reason_and_the_history_keeps_it(qtbot: QtBot, clinic: Clin
 
 
 def test_escape_asks_before_discarding(
-    qtbot: QtBot, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, clinic: Helene, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
 
@@ -225,7 +225,7 @@ def test_escape_asks_before_discarding(
     assert sessions.session_defaults(clinic.db, clinic.course).number == 1
 
 
-def test_lines_without_a_lot_are_named_before_saving(qtbot: QtBot, clinic: Clinic) -> None:
+def test_lines_without_a_lot_are_named_before_saving(qtbot: QtBot, clinic: Helene) -> None:
     editor = open_editor(qtbot, clinic.db, clinic.course)
     fill_area(editor, 0, "thigh_outer", Side.LEFT, "nappage", "2", "60", "2")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
@@ -234,7 +234,7 @@ def test_lines_without_a_lot_are_named_before_saving(qtbot: QtBot, clinic: Clini
 
 
 def test_a_protocol_saved_as_a_template_starts_another_session(
-    qtbot: QtBot, clinic: Clinic
+    qtbot: QtBot, clinic: Helene
 ) -> None:
     from mesodesk.core.services import templates
     from mesodesk.ui.session_editor.templates import TemplateNameDialog
