@@ -425,20 +425,25 @@ def _due_after(course: Course, day: dt.date, data: SessionData) -> dt.date | Non
     return day + dt.timedelta(days=interval)
 
 
+def _planned_done(session: Session, course_id: int) -> int:
+    """Sessions of the plan recorded so far (maintenance and voided ones not counted)."""
+    return (
+        session.scalar(
+            select(func.count()).where(
+                TreatmentSession.course_id == course_id,
+                TreatmentSession.voided.is_(False),
+                TreatmentSession.maintenance.is_(False),
+            )
+        )
+        or 0
+    )
+
+
 def _advance_status(session: Session, course: Course) -> None:
     if course.status == CourseStatus.PLANNED.value:
         course.status = CourseStatus.ACTIVE.value
     if course.status == CourseStatus.ACTIVE.value:
-        done = (
-            session.scalar(
-                select(func.count()).where(
-                    TreatmentSession.course_id == course.id,
-                    TreatmentSession.voided.is_(False),
-                    TreatmentSession.maintenance.is_(False),
-                )
-            )
-            or 0
-        )
+        done = _planned_done(session, course.id)
         if done >= course.planned_sessions:
             course.status = (
                 CourseStatus.MAINTENANCE.value
@@ -613,16 +618,7 @@ def _reopen_if_short(session: Session, course: Course) -> None:
         return
     if course.status_reason:
         return
-    done = (
-        session.scalar(
-            select(func.count()).where(
-                TreatmentSession.course_id == course.id,
-                TreatmentSession.voided.is_(False),
-                TreatmentSession.maintenance.is_(False),
-            )
-        )
-        or 0
-    )
+    done = _planned_done(session, course.id)
     if done < course.planned_sessions:
         course.status = CourseStatus.ACTIVE.value
 
