@@ -140,7 +140,40 @@ class Workspace(QObject):
 
         window = MainWindow(self.database, self.path)
         window.open_database_requested.connect(self.switch_to)
+        window.restore_requested.connect(self.restore)
         return window
+
+    def restore(self, backup: Path) -> bool:
+        """Put ``backup`` in place of the open record (kept aside) and reopen it."""
+        from mesodesk.core.backups import restore_backup
+
+        path = self.path
+        self._release()
+        try:
+            aside = restore_backup(path, backup)
+        except MesodeskError as exc:
+            self._reopen(path)
+            messages.show_known_error(self.window, exc)
+            return False
+        self._reopen(path)
+        messages.show_info(
+            self.window,
+            "Backup restored",
+            f"The record is back as it was in {backup.name}. The file it replaced "
+            f"is kept as {aside.name}.",
+        )
+        return True
+
+    def _reopen(self, path: Path) -> None:
+        database, lock, path = open_record(path, demo=False)
+        apply_actor(database)
+        old_window = self.window
+        old_window.save_geometry()
+        self.database, self.lock, self.path = database, lock, path
+        self.window = self._make_window()
+        self.window.show()
+        old_window.close()
+        old_window.deleteLater()
 
     def switch_to(self, path: Path) -> bool:
         """Open ``path`` in place of the current record; keep the current one on failure."""

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
     """One open record. ``open_database_requested`` asks the application to switch files."""
 
     open_database_requested = Signal(object)  # Path
+    restore_requested = Signal(object)  # Path of a backup
 
     def __init__(self, database: Database, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         self.open_action = self._action("&Open database…", self.choose_and_open)
         self.settings_action = self._action("&Settings…", self.open_settings)
+        self.backups_action = self._action("&Backups…", self.open_backups)
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.new_patient_action = self._action(
             "&New patient…", self.new_patient, QKeySequence.StandardKey.New
@@ -131,6 +133,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.settings_action)
+        file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         patient_menu = bar.addMenu("&Patient")
@@ -211,6 +214,15 @@ class MainWindow(QMainWindow):
         if window is not None:
             window.resize(1200, 760)
         return window
+
+    def open_backups(self) -> QWidget:
+        from mesodesk.ui.backups_dialog import BackupsDialog
+
+        dialog = BackupsDialog(self.database.path, self)
+        dialog.restore_requested.connect(self.restore_requested)
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        dialog.show()
+        return dialog
 
     def open_settings(self) -> QWidget | None:
         return self._open_dialog("mesodesk.ui.settings_dialog", "SettingsDialog")
