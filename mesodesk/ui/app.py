@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from mesodesk import __version__
 from mesodesk.core.db import Database, open_database
+from mesodesk.core.db.opening import location_warnings
 from mesodesk.core.errors import KnownError, MesodeskError
 from mesodesk.core.services import practice
 from mesodesk.ui import crash, messages
@@ -246,11 +247,11 @@ def _run(app: QApplication, handler: crash.CrashHandler, db_path: Path | None, d
         database.close()
         lock.release()
         return 0
-    warnings = back_up(path)
+    warnings = location_warnings(path) + back_up(path)
     workspace = Workspace(database, lock, path)
     workspace.window.show()
     if warnings:
-        messages.show_error(workspace.window, "Backup", "\n".join(warnings))
+        messages.show_error(workspace.window, "Please note", "\n\n".join(warnings))
     code = app.exec()
     workspace.close()
     return code

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
@@ -18,6 +19,23 @@ from mesodesk.core.db.migrate import current_revision, head_revision, known_revi
 from mesodesk.core.errors import DamagedDatabaseError, KnownError, NewerDatabaseError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# Folders kept in step by a sync client: two computers writing one SQLite file through
+# them corrupt it, and a sync mid-write copies half a transaction.
+SYNCED_FOLDER_MARKS = (
+    "dropbox",
+    "onedrive",
+    "icloud",
+    "google drive",
+    "googledrive",
+    "mobile documents",
+    "nextcloud",
+    "owncloud",
+    "seafile",
+    "syncthing",
+    "box sync",
+    "pcloud",
+)
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "afpfs", "9p"}
 
 
 def inspect_file(path: Path) -> str | None:
@@ -58,6 +76,52 @@ def inspect_file(path: Path) -> str | None:
     return revision
 
 
+def check_writable(path: Path) -> None:
+    """Refuse a record whose file or folder cannot be written (a CD, a locked share)."""
+    folder = path.parent if path.parent.exists() else path.parent.parent
+    if (path.exists() and not _writable(path)) or not _writable(folder):
+        raise KnownError(
+            f"{path} is in a read-only location; mesodesk needs to write beside it (its "
+            "journal). Copy the file to a folder you can write to, or use a backup."
+        )
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def location_warnings(path: Path) -> list[str]:
+    """Why the folder may be a poor home for the record (synced or network), in words."""
+    warnings = []
+    lowered = str(path.resolve()).casefold()
+    if any(mark in lowered for mark in SYNCED_FOLDER_MARKS):
+        warnings.append(
+            f"{path.parent} looks like a synced folder (Dropbox, OneDrive, iCloud…). Two "
+            "computers working on the record through it can damage it: keep the record in a "
+            "local folder and let the backups go to the synced folder instead."
+        )
+    if _filesystem(path) in NETWORK_FILESYSTEMS:
+        warnings.append(
+            f"{path.parent} is on a network drive. SQLite's locking is unreliable there: keep "
+            "the record on this computer's own disk."
+        )
+    return warnings
+
+
+def _filesystem(path: Path) -> str:
+    """The type of the file system holding ``path`` (Linux; empty elsewhere)."""
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ""
+    target, best, kind = str(path.resolve()), -1, ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3 and target.startswith(parts[1]) and len(parts[1]) > best:
+            best, kind = len(parts[1]), parts[2]
+    return kind
+
+
 def open_database(
     path: Path | str,
     *,
@@ -73,8 +137,10 @@ def open_database(
     path = Path(path)
     if path.exists():
         revision = inspect_file(path)
+        check_writable(path)
     elif create:
         path.parent.mkdir(parents=True, exist_ok=True)
+        check_writable(path)
         revision = None
     else:
         raise KnownError(f"There is no mesodesk database at {path}.")
