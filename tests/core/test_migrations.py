@@ -44,3 +44,29 @@ def test_a_first_schema_record_migrates_with_its_data(tmp_path: Path) -> None:
     assert backup.kind == "before-migration"
     assert backup.taken_at.date() == dt.date.today()
     assert backup.counts() == (1, 0)
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+def test_every_released_schema_migrates_with_its_data(tmp_path: Path) -> None:
+    """Each file in tests/fixtures was written by a released schema (schema-NNNN.sqlite)."""
+    import shutil
+
+    released = sorted(FIXTURES.glob("schema-*.sqlite"))
+    assert released, "keep a fixture database for every released schema"
+    for fixture in released:
+        path = tmp_path / fixture.name
+        shutil.copyfile(fixture, path)
+        db = open_database(path)
+        try:
+            with db.read() as session:
+                row = session.execute(
+                    text(
+                        "SELECT p.given_names, c.planned_sessions FROM patient p "
+                        "JOIN course c ON c.patient_id = p.id"
+                    )
+                ).one()
+            assert tuple(row) == ("Hélène", 8), fixture.name
+        finally:
+            db.close()
