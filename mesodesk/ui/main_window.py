@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -19,12 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk import __version__
+from mesodesk.core import security
 from mesodesk.core.db import Database
 from mesodesk.core.db.database import ChangeSet
 from mesodesk.core.errors import MesodeskError
 from mesodesk.core.services import patients, practice
 from mesodesk.ui import messages
 from mesodesk.ui.events import events_for
+from mesodesk.ui.lock import IdleWatcher, LockScreen
 from mesodesk.ui.patient_list import PatientListPane
 from mesodesk.ui.practitioner import current_practitioner_id
 from mesodesk.ui.today_view import TodayView
@@ -87,7 +90,15 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([580, 700])
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        self.lock_screen = LockScreen(database, self)
+        self.root = QStackedWidget(self)
+        self.root.addWidget(self.splitter)
+        self.root.addWidget(self.lock_screen)
+        self.setCentralWidget(self.root)
+        self._hidden_while_locked: list[QWidget] = []
+        self.idle = IdleWatcher(security.idle_minutes(database), self)
+        self.idle.idle.connect(self.lock)
+        self.lock_screen.unlocked.connect(self._on_unlocked)
 
         self._make_actions()
         self._make_menus()
@@ -102,6 +113,7 @@ class MainWindow(QMainWindow):
         events_for(database).changed.connect(self._on_database_changed)
         self._update_identity()
         self._restore_geometry()
+        self.lock()  # when a password is set, nothing shows before it is given
 
     # --- actions and menus ------------------------------------------------------------
     def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
@@ -115,6 +127,8 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         self.open_action = self._action("&Open database…", self.choose_and_open)
         self.settings_action = self._action("&Settings…", self.open_settings)
+        self.password_action = self._action("&Password and lock…", self.open_password)
+        self.lock_action = self._action("&Lock now", self.lock, "Ctrl+L")
         self.backups_action = self._action("&Backups…", self.open_backups)
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.new_patient_action = self._action(
@@ -133,6 +147,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.settings_action)
+        file_menu.addAction(self.password_action)
+        file_menu.addAction(self.lock_action)
         file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -214,6 +230,45 @@ class MainWindow(QMainWindow):
         if window is not None:
             window.resize(1200, 760)
         return window
+
+    # --- the lock -----------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.root.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Hide every patient (dialogs included) until the password is given."""
+        if self.locked or not security.has_password(self.database):
+            return
+        self._hidden_while_locked = [
+            w for w in QApplication.topLevelWidgets() if w is not self and w.isVisible()
+        ]
+        for widget in self._hidden_while_locked:
+            widget.hide()
+        for action in self.actions():
+            action.setEnabled(False)
+        self.menuBar().setEnabled(False)
+        self.root.setCurrentWidget(self.lock_screen)
+        self.lock_screen.password.setFocus()
+
+    def _on_unlocked(self) -> None:
+        self.root.setCurrentWidget(self.splitter)
+        self.menuBar().setEnabled(True)
+        for action in self.actions():
+            action.setEnabled(True)
+        for widget in self._hidden_while_locked:
+            widget.show()
+        self._hidden_while_locked = []
+        self.idle.set_minutes(security.idle_minutes(self.database))
+
+    def open_password(self) -> QWidget:
+        from mesodesk.ui.lock import PasswordDialog
+
+        dialog = PasswordDialog(self.database, self)
+        dialog.saved.connect(lambda _: self.idle.set_minutes(security.idle_minutes(self.database)))
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        dialog.show()
+        return dialog
 
     def open_backups(self) -> QWidget:
         from mesodesk.ui.backups_dialog import BackupsDialog

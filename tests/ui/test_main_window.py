@@ -119,7 +119,14 @@ def test_menus_are_in_words(qtbot: QtBot, db: Database) -> None:
         for action in window.menuBar().actions()
     }
     assert menus == {
-        "File": ["Open database…", "Settings…", "Backups…", "Quit"],
+        "File": [
+            "Open database…",
+            "Settings…",
+            "Password and lock…",
+            "Lock now",
+            "Backups…",
+            "Quit",
+        ],
         "Patient": ["New patient…", "Find a patient", "Today"],
         "Catalogue": ["Products and lots…"],
         "Practice": ["Outcomes and side effects…"],
