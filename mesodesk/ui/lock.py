@@ -66,7 +66,7 @@ class LockScreen(QWidget):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("Password")
-        self.password.setMaximumWidth(320)
+        self.password.setFixedWidth(300)
         self.unlock_button = QPushButton("Unlock")
         self.message = QLabel()
         self.message.setStyleSheet("color: #b00020;")
