@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from mesodesk import __version__
 from mesodesk.core.db import Database, open_database
 from mesodesk.core.db.opening import location_warnings
-from mesodesk.core.errors import KnownError, MesodeskError
+from mesodesk.core.errors import DamagedDatabaseError, KnownError, MesodeskError
 from mesodesk.core.services import practice
 from mesodesk.ui import crash, messages
 from mesodesk.ui.events import forget
@@ -224,9 +224,56 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
         handler.uninstall()
 
 
+def restore_newest_good(path: Path) -> Path | None:
+    """Put the newest backup that passes its checks in place of a damaged record.
+
+    Returns the backup used, or None when none was good (the damaged file then stays
+    as it was). The damaged file itself is kept aside, never deleted.
+    """
+    from mesodesk.core.backups import default_folder, list_backups, restore_backup
+
+    for backup in list_backups(default_folder(path)):
+        try:
+            restore_backup(path, backup.path)
+        except MesodeskError:
+            continue
+        return backup.path
+    return None
+
+
+def offer_restore(path: Path, error: DamagedDatabaseError) -> bool:
+    """Say the record is damaged and, if a backup exists, offer to restore the newest."""
+    from mesodesk.core.backups import default_folder, list_backups
+
+    found = list_backups(default_folder(path))
+    if not found:
+        report_startup_error(CANNOT_OPEN, f"{error}\n\nNo backup of it was found.")
+        return False
+    newest = found[0]
+    if not messages.ask(
+        None,
+        CANNOT_OPEN,
+        f"{error}\n\nRestore the newest good backup (from "
+        f"{newest.taken_at:%Y-%m-%d %H:%M})? The damaged file is kept beside it.",
+        yes="Restore the backup",
+        no="Quit",
+    ):
+        return False
+    if restore_newest_good(path) is None:
+        report_startup_error(CANNOT_OPEN, "None of the backups could be restored.")
+        return False
+    return True
+
+
 def _run(app: QApplication, handler: crash.CrashHandler, db_path: Path | None, demo: bool) -> int:
     try:
-        database, lock, path = open_record(db_path, demo)
+        try:
+            database, lock, path = open_record(db_path, demo)
+        except DamagedDatabaseError as exc:
+            damaged = db_path or default_database_path()
+            if demo or not offer_restore(damaged, exc):
+                return 1
+            database, lock, path = open_record(db_path, demo)
     except MesodeskError as exc:
         report_startup_error(CANNOT_OPEN, str(exc))
         return 1

@@ -290,3 +290,53 @@ def test_a_failed_backup_is_a_warning_not_a_crash(tmp_path: Path) -> None:
 
     warnings = back_up(tmp_path / "gone.sqlite")
     assert warnings and "backup" in warnings[0].lower()
+
+
+def _damage(path: Path) -> bytes:
+    damaged = b"this is not a database any more" * 200
+    path.write_bytes(damaged)
+    return damaged
+
+
+def test_a_damaged_record_is_replaced_by_the_newest_good_backup(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from mesodesk.core import backups
+    from mesodesk.core.db import open_database
+    from mesodesk.ui import app as app_module
+
+    folder = backups.default_folder(db_path)
+    good = backups.make_backup(db_path, folder, now=dt.datetime(2026, 11, 1, 9, 0))
+    bad = folder / f"{db_path.stem}-daily-20261120-090000.sqlite"
+    bad.write_bytes(b"garbage" * 500)  # newer, but damaged: skipped
+    damaged = _damage(db_path)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        app_module.messages, "ask", lambda _p, _t, question, **_k: asked.append(question) or True
+    )
+    from mesodesk.core.errors import DamagedDatabaseError
+
+    assert app_module.offer_restore(db_path, DamagedDatabaseError("The record is damaged."))
+    assert "2026-11-20" in asked[0]  # it offers the newest, then takes the newest good one
+    open_database(db_path).close()
+    kept = [
+        p for p in db_path.parent.iterdir() if "before-restore" in p.name and p.suffix == ".sqlite"
+    ]
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
+    assert good.path.exists()
+
+
+def test_declining_the_restore_leaves_everything_as_it_was(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mesodesk.core import backups
+    from mesodesk.core.errors import DamagedDatabaseError
+    from mesodesk.ui import app as app_module
+
+    backups.make_backup(db_path, backups.default_folder(db_path))
+    damaged = _damage(db_path)
+    monkeypatch.setattr(app_module.messages, "ask", lambda *_a, **_k: False)
+    assert not app_module.offer_restore(db_path, DamagedDatabaseError("damaged"))
+    assert db_path.read_bytes() == damaged
