@@ -117,12 +117,33 @@ def prepare_record(database: Database) -> bool:
     return True
 
 
+MIRROR_KEY = "backup/second_folder"
+
+
+def mirror_folder() -> Path | None:
+    """The second backup folder chosen on this computer (a USB drive), if any."""
+    from PySide6.QtCore import QSettings
+
+    value = QSettings().value(MIRROR_KEY, "")
+    return Path(str(value)) if value else None
+
+
+def set_mirror_folder(folder: Path | None) -> None:
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings()
+    if folder is None:
+        settings.remove(MIRROR_KEY)
+    else:
+        settings.setValue(MIRROR_KEY, str(folder))
+
+
 def back_up(path: Path) -> list[str]:
     """The automatic backup (first start of the day, and on closing); returns warnings."""
     from mesodesk.core.backups import automatic_backup, default_folder
 
     try:
-        run = automatic_backup(path, default_folder(path))
+        run = automatic_backup(path, default_folder(path), mirror=mirror_folder())
     except MesodeskError as exc:
         return [f"The automatic backup failed: {exc}"]
     return run.warnings

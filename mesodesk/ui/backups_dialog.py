@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -35,6 +36,12 @@ def _size(size: int) -> str:
     return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} kB"
 
 
+def choose_folder(parent: QWidget) -> Path | None:
+    """Ask for a folder (tests replace this function)."""
+    chosen = QFileDialog.getExistingDirectory(parent, "Second backup folder")
+    return Path(chosen) if chosen else None
+
+
 class BackupsDialog(QDialog):
     """``restore_requested(path)`` asks the application to put a backup in place."""
 
@@ -49,6 +56,10 @@ class BackupsDialog(QDialog):
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.backup_now = QPushButton("Back up now")
+        self.mirror_label = QLabel()
+        self.mirror_label.setWordWrap(True)
+        self.choose_mirror = QPushButton("Choose a second folder…")
+        self.clear_mirror = QPushButton("No second folder")
         self.restore_button = QPushButton("Restore the chosen backup…")
         self.error_line = ErrorLine()
         where = QLabel(
@@ -64,8 +75,16 @@ class BackupsDialog(QDialog):
         layout.addWidget(where)
         layout.addWidget(self.table)
         layout.addWidget(self.preview)
+        mirror_row = QHBoxLayout()
+        mirror_row.addWidget(self.mirror_label, 1)
+        mirror_row.addWidget(self.choose_mirror)
+        mirror_row.addWidget(self.clear_mirror)
+        layout.addLayout(mirror_row)
         layout.addWidget(self.error_line)
         layout.addLayout(row)
+        self.choose_mirror.clicked.connect(self._on_choose_mirror)
+        self.clear_mirror.clicked.connect(self._on_clear_mirror)
+        self._show_mirror()
         self.backup_now.clicked.connect(self._on_backup_now)
         self.restore_button.clicked.connect(self._on_restore)
         self.table.itemSelectionChanged.connect(self._on_selection)
@@ -113,6 +132,34 @@ class BackupsDialog(QDialog):
             f"{self.table.item(row, 4).text()} sessions as they were then. "  # type: ignore[union-attr]
             "What was recorded since stays in the current file, which is kept aside."
         )
+
+    def _show_mirror(self) -> None:
+        from mesodesk.ui.app import mirror_folder
+
+        folder = mirror_folder()
+        if folder is None:
+            self.mirror_label.setText(
+                "Second copy: none. A folder on a USB drive keeps the "
+                "backups safe if this laptop is lost."
+            )
+        else:
+            state = "" if folder.is_dir() else " — not available now (drive unplugged?)"
+            self.mirror_label.setText(f"Second copy of each backup in {folder}{state}.")
+        self.clear_mirror.setEnabled(folder is not None)
+
+    def _on_choose_mirror(self) -> None:
+        from mesodesk.ui.app import set_mirror_folder
+
+        folder = choose_folder(self)
+        if folder is not None:
+            set_mirror_folder(folder)
+            self._show_mirror()
+
+    def _on_clear_mirror(self) -> None:
+        from mesodesk.ui.app import set_mirror_folder
+
+        set_mirror_folder(None)
+        self._show_mirror()
 
     def _on_backup_now(self) -> None:
         try:

@@ -57,3 +57,28 @@ def test_restoring_from_the_window_brings_the_record_back(
     assert numbers == ["2026-0001"]
     assert any(p.name.startswith("record-before-restore-") for p in path.parent.iterdir())
     workspace.close()
+
+
+def test_a_second_folder_gets_a_copy_and_its_absence_is_said(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mesodesk.ui import app as app_module
+    from mesodesk.ui import backups_dialog
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(backups_dialog, "choose_folder", lambda _parent: usb)
+    dialog = BackupsDialog(db_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.choose_mirror, Qt.MouseButton.LeftButton)
+    assert str(usb) in dialog.mirror_label.text()
+    assert app_module.back_up(db_path) == []
+    assert {b.kind for b in backups.list_backups(usb)} == {"daily", "weekly", "monthly"}
+    usb.rename(tmp_path / "unplugged")
+    dialog._show_mirror()
+    assert "not available" in dialog.mirror_label.text()
+    warnings = app_module.back_up(db_path)
+    assert warnings and "second backup folder" in warnings[0]
+    qtbot.mouseClick(dialog.clear_mirror, Qt.MouseButton.LeftButton)
+    assert app_module.mirror_folder() is None
