@@ -24,7 +24,7 @@ from mesodesk.core import security
 from mesodesk.core.db import Database
 from mesodesk.core.db.database import ChangeSet
 from mesodesk.core.errors import MesodeskError
-from mesodesk.core.services import patients, practice
+from mesodesk.core.services import practice
 from mesodesk.ui import messages
 from mesodesk.ui.events import events_for
 from mesodesk.ui.lock import IdleWatcher, LockScreen
@@ -33,7 +33,6 @@ from mesodesk.ui.practitioner import current_practitioner_id
 from mesodesk.ui.today_view import TodayView
 
 SETTINGS_GROUP = "main_window"
-RECORD_MODULE = "mesodesk.ui.record.patient_record"
 
 
 def choose_database(parent: QWidget, start: Path) -> Path | None:
@@ -48,20 +47,6 @@ def _settings() -> QSettings:
     from mesodesk.ui.app import APPLICATION, ORGANISATION
 
     return QSettings(ORGANISATION, APPLICATION)
-
-
-class RecordPlaceholder(QLabel):
-    """Stands in for the patient record while that part of mesodesk is missing."""
-
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__("Select a patient", parent)
-        self._db = db
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet("color: palette(mid); font-size: 15px;")
-
-    def show_patient(self, patient_id: int) -> None:
-        patient = patients.get_patient(self._db, patient_id)
-        self.setText(f"{patient.full_name} · {patient.file_number}")
 
 
 class MainWindow(QMainWindow):
@@ -186,15 +171,9 @@ class MainWindow(QMainWindow):
         self.patients.show_patient(patient_id)
 
     def _make_record(self, patient_id: int) -> QWidget:
-        try:
-            module = importlib.import_module(RECORD_MODULE)
-        except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith("mesodesk.ui.record"):
-                raise
-            placeholder = RecordPlaceholder(self.database, self.pages)
-            return placeholder
-        record: QWidget = module.PatientRecord(self.database, patient_id, self.pages)
-        return record
+        from mesodesk.ui.record.patient_record import PatientRecord
+
+        return PatientRecord(self.database, patient_id, self.pages)
 
     def show_today(self) -> None:
         self.current_patient_id = None
@@ -202,14 +181,8 @@ class MainWindow(QMainWindow):
 
     # --- dialogs --------------------------------------------------------------------
     def _open_dialog(self, module: str, name: str, *args: Any) -> QWidget | None:
-        """Build and show another helper's dialog; say so if it is not part of this build."""
-        try:
-            cls = getattr(importlib.import_module(module), name)
-        except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith(module.rsplit(".", 1)[0]):
-                raise
-            messages.show_info(self, "Not available", "This part of mesodesk is not installed.")
-            return None
+        """Build and show a dialog (imported when first wanted, to keep start-up quick)."""
+        cls = getattr(importlib.import_module(module), name)
         dialog: QWidget = cls(self.database, *args, parent=self)
         self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
         dialog.show()
