@@ -1,7 +1,8 @@
 """Verified backups: automatic daily/weekly/monthly copies, a second folder, restore.
 
 Every copy is made with SQLite's backup API, checked with ``integrity_check`` and
-only then given its name (see :func:`mesodesk.core.db.backup.copy_database`).
+only then given its name (see :func:`mesodesk.core.db.backup.copy_database`). The
+copies of an encrypted record are encrypted with its password (``key``).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import contextlib
 import datetime as dt
 import os
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mesodesk.core.db.backup import copy_database, readonly_uri
+from mesodesk.core.db.backup import connect_readonly, copy_database
+from mesodesk.core.db.cipher import PasswordNeededError, WrongPasswordError, is_plain
 from mesodesk.core.db.opening import inspect_file
 from mesodesk.core.errors import DamagedDatabaseError, KnownError
 
@@ -33,9 +34,17 @@ class BackupInfo:
     taken_at: dt.datetime
     size_bytes: int
 
-    def counts(self) -> tuple[int, int]:
-        """How many patients and sessions the backup holds (read-only look)."""
-        with contextlib.closing(sqlite3.connect(readonly_uri(self.path), uri=True)) as conn:
+    @property
+    def encrypted(self) -> bool:
+        return not is_plain(self.path)
+
+    def counts(self, key: str | None = None) -> tuple[int, int]:
+        """How many patients and sessions the backup holds (read-only look).
+
+        An encrypted backup is read with ``key``; a wrong key raises the driver's
+        ``DatabaseError`` (see ``mesodesk.core.db.cipher.DATABASE_ERRORS``).
+        """
+        with contextlib.closing(connect_readonly(self.path, key)) as conn:
             patients = conn.execute("SELECT count(*) FROM patient").fetchone()[0]
             sessions = conn.execute(
                 "SELECT count(*) FROM treatment_session WHERE voided = 0"
@@ -71,14 +80,19 @@ def list_backups(folder: Path) -> list[BackupInfo]:
 
 
 def make_backup(
-    db_path: Path, folder: Path, kind: str = "manual", now: dt.datetime | None = None
+    db_path: Path,
+    folder: Path,
+    kind: str = "manual",
+    now: dt.datetime | None = None,
+    key: str | None = None,
 ) -> BackupInfo:
-    """Write a verified copy of the database into ``folder``."""
+    """Write a verified copy of the database into ``folder`` (encrypted with ``key`` when
+    the database is)."""
     if kind not in KINDS:
         raise ValueError(kind)
     now = now or dt.datetime.now()
     target = folder / f"{db_path.stem}-{kind}-{now.strftime(STAMP)}.sqlite"
-    copy_database(db_path, target)
+    copy_database(db_path, target, key)
     info = _info(target)
     assert info is not None
     return info
@@ -103,7 +117,12 @@ def rotate(folder: Path) -> list[Path]:
 
 
 def automatic_backup(
-    db_path: Path, folder: Path, *, mirror: Path | None = None, now: dt.datetime | None = None
+    db_path: Path,
+    folder: Path,
+    *,
+    mirror: Path | None = None,
+    now: dt.datetime | None = None,
+    key: str | None = None,
 ) -> BackupRun:
     """The backup made at the first start of a day and on closing.
 
@@ -129,7 +148,7 @@ def automatic_backup(
                 b.kind == kind and _period(kind, b.taken_at) == _period(kind, now) for b in present
             ):
                 try:
-                    run.made.append(make_backup(db_path, target, kind, now))
+                    run.made.append(make_backup(db_path, target, kind, now, key))
                 except KnownError as exc:
                     run.warnings.append(str(exc))
         run.removed += rotate(target)
@@ -152,19 +171,34 @@ def holder_of_lock(db_path: Path) -> int | None:
     return pid
 
 
-def restore_backup(db_path: Path, backup: Path, now: dt.datetime | None = None) -> Path:
+def restore_backup(
+    db_path: Path, backup: Path, now: dt.datetime | None = None, key: str | None = None
+) -> Path:
     """Replace the database with a verified backup; the current file is moved aside.
 
     Returns where the current database went. Nothing is overwritten: the old file
-    and its ``-wal``/``-shm`` companions keep their contents under a new name.
+    and its ``-wal``/``-shm`` companions keep their contents under a new name. An
+    encrypted backup is read with ``key`` (the password it was made with, which an
+    older backup may not share with the record) and restored encrypted with it; a plain
+    backup is restored plain.
     """
     now = now or dt.datetime.now()
     if not backup.is_file():
         raise KnownError(f"There is no backup at {backup}.")
     if (pid := holder_of_lock(db_path)) is not None and pid != os.getpid():
         raise KnownError(f"mesodesk is open on {db_path} (process {pid}); close it first.")
-    inspect_file(backup)
-    with contextlib.closing(sqlite3.connect(readonly_uri(backup), uri=True)) as conn:
+    try:
+        inspect_file(backup, key)
+    except PasswordNeededError as exc:
+        raise PasswordNeededError(
+            f"The backup {backup.name} is encrypted; it needs its password. Nothing was changed."
+        ) from exc
+    except WrongPasswordError as exc:
+        raise WrongPasswordError(
+            f"The backup {backup.name} is encrypted with another password (an earlier one?); "
+            "nothing was changed."
+        ) from exc
+    with contextlib.closing(connect_readonly(backup, key)) as conn:
         verdict = conn.execute("PRAGMA integrity_check").fetchall()
     if verdict != [("ok",)]:
         raise DamagedDatabaseError(f"The backup {backup.name} is damaged ({verdict[0][0]}).")
@@ -174,5 +208,5 @@ def restore_backup(db_path: Path, backup: Path, now: dt.datetime | None = None) 
             source = Path(f"{db_path}{suffix}")
             if source.exists():
                 source.replace(Path(f"{aside}{suffix}"))
-    copy_database(backup, db_path)
+    copy_database(backup, db_path, key)
     return aside

@@ -1,7 +1,9 @@
 """The practitioner's password (Argon2id) and the idle lock's settings.
 
-The password guards the window: asked at start and after the idle time. It does not
-encrypt the file; encryption at rest comes with SQLCipher (see the data-safety issue).
+The password guards the window: asked at start and after the idle time. When the record
+is encrypted (File › Encrypt this database…, :mod:`mesodesk.core.db.encryption`), the
+same password is the SQLCipher passphrase of the file; the hash here still serves the
+idle lock.
 """
 
 from __future__ import annotations

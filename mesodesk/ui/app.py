@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from mesodesk import __version__
 from mesodesk.core.db import Database, open_database
+from mesodesk.core.db.cipher import PasswordNeededError
 from mesodesk.core.db.opening import location_warnings
 from mesodesk.core.errors import DamagedDatabaseError, KnownError, MesodeskError
 from mesodesk.core.services import practice
@@ -86,8 +87,24 @@ def run_first_start(database: Database) -> bool:
     return FirstStartDialog(database).exec() == QDialog.DialogCode.Accepted
 
 
-def open_record(db_path: Path | None, demo: bool) -> tuple[Database, InstanceLock, Path]:
-    """Lock, then open (creating on first start) the database; raise KnownError if not."""
+def ask_password(path: Path, what: str = "") -> str | None:
+    """Ask for an encrypted file's password until it opens it; None if they cancel
+    (tests replace this). ``what`` replaces the usual explanation."""
+    from mesodesk.ui.lock import RecordPasswordDialog
+
+    dialog = RecordPasswordDialog(path, what=what)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.password
+
+
+def open_record(
+    db_path: Path | None, demo: bool, key: str | None = None
+) -> tuple[Database, InstanceLock, Path]:
+    """Lock, then open (creating on first start) the database; raise KnownError if not.
+
+    An encrypted record needs its password as ``key`` (PasswordNeededError without it).
+    """
     if demo:
         from mesodesk.core.demo import generate_demo
 
@@ -102,7 +119,7 @@ def open_record(db_path: Path | None, demo: bool) -> tuple[Database, InstanceLoc
             "the record at a time."
         )
     try:
-        database = open_database(path, create=db_path is None or demo)
+        database = open_database(path, create=db_path is None or demo, key=key)
     except Exception:
         lock.release()
         raise
@@ -138,12 +155,27 @@ def set_mirror_folder(folder: Path | None) -> None:
         settings.setValue(MIRROR_KEY, str(folder))
 
 
-def back_up(path: Path) -> list[str]:
-    """The automatic backup (first start of the day, and on closing); returns warnings."""
+def open_record_asking(path: Path) -> tuple[Database, InstanceLock, Path] | None:
+    """:func:`open_record`, asking first for the password of an encrypted record.
+
+    None when they cancel the question.
+    """
+    try:
+        return open_record(path, demo=False)
+    except PasswordNeededError:
+        key = ask_password(path)
+    return None if key is None else open_record(path, demo=False, key=key)
+
+
+def back_up(path: Path, key: str | None = None) -> list[str]:
+    """The automatic backup (first start of the day, and on closing); returns warnings.
+
+    The copies of an encrypted record are encrypted with its password ``key``.
+    """
     from mesodesk.core.backups import automatic_backup, default_folder
 
     try:
-        run = automatic_backup(path, default_folder(path), mirror=mirror_folder())
+        run = automatic_backup(path, default_folder(path), mirror=mirror_folder(), key=key)
     except MesodeskError as exc:
         return [f"The automatic backup failed: {exc}"]
     return run.warnings
@@ -163,31 +195,56 @@ class Workspace(QObject):
         window = MainWindow(self.database, self.path)
         window.open_database_requested.connect(self.switch_to)
         window.restore_requested.connect(self.restore)
+        if self.database.encrypted:
+            # The password that opened an encrypted record was given just now.
+            window.lock_screen.unlocked.emit()
         return window
 
     def restore(self, backup: Path) -> bool:
-        """Put ``backup`` in place of the open record (kept aside) and reopen it."""
-        from mesodesk.core.backups import restore_backup
+        """Put ``backup`` in place of the open record (kept aside) and reopen it.
 
+        An encrypted backup is restored with the record's password, or, when it was
+        made with an earlier one, with the password asked for it.
+        """
+        from mesodesk.core.backups import restore_backup
+        from mesodesk.core.db.backup import readonly_uri
+        from mesodesk.core.db.cipher import looks_encrypted, opens_with
+
+        key = self.database.key
+        was_encrypted = self.database.encrypted
+        if looks_encrypted(backup) and (key is None or not opens_with(readonly_uri(backup), key)):
+            key = ask_password(
+                backup,
+                "This backup was made with another password (an earlier one?). "
+                "Enter that password to restore it; the record then opens with it.",
+            )
+            if key is None:
+                return False
         path = self.path
         self._release()
         try:
-            aside = restore_backup(path, backup)
+            aside = restore_backup(path, backup, key=key)
         except MesodeskError as exc:
-            self._reopen(path)
+            self._reopen(path, self.database.key)
             messages.show_known_error(self.window, exc)
             return False
-        self._reopen(path)
+        self._reopen(path, key)
+        note = ""
+        if was_encrypted and not self.database.encrypted:
+            note = (
+                "\n\nThis backup was not encrypted, so neither is the record now: "
+                "File ▸ Encrypt this database… encrypts it again."
+            )
         messages.show_info(
             self.window,
             "Backup restored",
             f"The record is back as it was in {backup.name}. The file it replaced "
-            f"is kept as {aside.name}.",
+            f"is kept as {aside.name}.{note}",
         )
         return True
 
-    def _reopen(self, path: Path) -> None:
-        database, lock, path = open_record(path, demo=False)
+    def _reopen(self, path: Path, key: str | None = None) -> None:
+        database, lock, path = open_record(path, demo=False, key=key)
         apply_actor(database)
         old_window = self.window
         old_window.save_geometry()
@@ -200,10 +257,13 @@ class Workspace(QObject):
     def switch_to(self, path: Path) -> bool:
         """Open ``path`` in place of the current record; keep the current one on failure."""
         try:
-            database, lock, path = open_record(path, demo=False)
+            opened = open_record_asking(path)
         except MesodeskError as exc:
             messages.show_known_error(self.window, exc)
             return False
+        if opened is None:
+            return False
+        database, lock, path = opened
         try:
             ready = prepare_record(database)
         except BaseException:
@@ -231,7 +291,7 @@ class Workspace(QObject):
 
     def close(self) -> None:
         self._release()
-        for warning in back_up(self.path):
+        for warning in back_up(self.path, self.database.key):
             print(f"mesodesk: {warning}", file=sys.stderr)
 
 
@@ -245,25 +305,27 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
         handler.uninstall()
 
 
-def restore_newest_good(path: Path) -> Path | None:
+def restore_newest_good(path: Path, key: str | None = None) -> Path | None:
     """Put the newest backup that passes its checks in place of a damaged record.
 
     Returns the backup used, or None when none was good (the damaged file then stays
-    as it was). The damaged file itself is kept aside, never deleted.
+    as it was). The damaged file itself is kept aside, never deleted. Encrypted
+    backups are read with ``key``; those it does not open are passed over.
     """
     from mesodesk.core.backups import default_folder, list_backups, restore_backup
 
     for backup in list_backups(default_folder(path)):
         try:
-            restore_backup(path, backup.path)
+            restore_backup(path, backup.path, key=key)
         except MesodeskError:
             continue
         return backup.path
     return None
 
 
-def offer_restore(path: Path, error: DamagedDatabaseError) -> bool:
-    """Say the record is damaged and, if a backup exists, offer to restore the newest."""
+def offer_restore(path: Path, error: DamagedDatabaseError, key: str | None = None) -> bool:
+    """Say the record is damaged and, if a backup exists, offer to restore the newest
+    (encrypted backups with the password ``key``)."""
     from mesodesk.core.backups import default_folder, list_backups
 
     found = list_backups(default_folder(path))
@@ -280,21 +342,28 @@ def offer_restore(path: Path, error: DamagedDatabaseError) -> bool:
         no="Quit",
     ):
         return False
-    if restore_newest_good(path) is None:
+    if restore_newest_good(path, key) is None:
         report_startup_error(CANNOT_OPEN, "None of the backups could be restored.")
         return False
     return True
 
 
 def _run(app: QApplication, handler: crash.CrashHandler, db_path: Path | None, demo: bool) -> int:
+    key: str | None = None
     try:
         try:
-            database, lock, path = open_record(db_path, demo)
+            try:
+                database, lock, path = open_record(db_path, demo)
+            except PasswordNeededError:
+                key = ask_password(db_path or default_database_path())
+                if key is None:
+                    return 0
+                database, lock, path = open_record(db_path, demo, key)
         except DamagedDatabaseError as exc:
             damaged = db_path or default_database_path()
-            if demo or not offer_restore(damaged, exc):
+            if demo or not offer_restore(damaged, exc, key):
                 return 1
-            database, lock, path = open_record(db_path, demo)
+            database, lock, path = open_record(db_path, demo, key)
     except MesodeskError as exc:
         report_startup_error(CANNOT_OPEN, str(exc))
         return 1
@@ -315,7 +384,7 @@ def _run(app: QApplication, handler: crash.CrashHandler, db_path: Path | None, d
         database.close()
         lock.release()
         return 0
-    warnings = location_warnings(path) + back_up(path)
+    warnings = location_warnings(path) + back_up(path, database.key)
     workspace = Workspace(database, lock, path)
     workspace.window.show()
     if warnings:

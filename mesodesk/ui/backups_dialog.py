@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.core import backups
+from mesodesk.core.db.cipher import DATABASE_ERRORS
 from mesodesk.core.errors import MesodeskError
 from mesodesk.ui import messages
 from mesodesk.ui.forms import ErrorLine
@@ -43,16 +43,24 @@ def choose_folder(parent: QWidget) -> Path | None:
 
 
 class BackupsDialog(QDialog):
-    """``restore_requested(path)`` asks the application to put a backup in place."""
+    """``restore_requested(path)`` asks the application to put a backup in place.
+
+    ``key`` is an encrypted record's password: its backups are made and read with it.
+    """
 
     restore_requested = Signal(object)  # Path
 
-    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db_path: Path, parent: QWidget | None = None, *, key: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Backups")
         self.db_path = db_path
+        self.key = key
         self.folder = backups.default_folder(db_path)
-        self.table = read_only_table(("Taken", "Kind", "Size", "Patients", "Sessions"), stretch=1)
+        self.table = read_only_table(
+            ("Taken", "Kind", "Size", "Patients", "Sessions", "Encrypted"), stretch=1
+        )
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.backup_now = QPushButton("Back up now")
@@ -96,16 +104,19 @@ class BackupsDialog(QDialog):
         rows = []
         for info in self._found:
             try:
-                patients, sessions = info.counts()
+                patients, sessions = info.counts(self.key)
                 counts = [str(patients), str(sessions)]
-            except sqlite3.DatabaseError:  # a damaged copy is listed, and refused if chosen
-                counts = ["unreadable", "—"]
+            except MesodeskError:  # encrypted, and no password to read it with
+                counts = ["needs its password", "—"]
+            except DATABASE_ERRORS:  # damaged, or another password: refused if chosen
+                counts = ["unreadable", "—"] if not info.encrypted else ["other password", "—"]
             rows.append(
                 [
                     info.taken_at.strftime("%Y-%m-%d %H:%M"),
                     KIND_WORDS.get(info.kind, info.kind),
                     _size(info.size_bytes),
                     *counts,
+                    "yes" if info.encrypted else "no",
                 ]
             )
         fill(self.table, rows, [str(info.path) for info in self._found])
@@ -126,10 +137,17 @@ class BackupsDialog(QDialog):
             )
             return
         row = self.table.currentRow()
+        taken, patients, sessions = (
+            self.table.item(row, column).text()  # type: ignore[union-attr]
+            for column in (0, 3, 4)
+        )
+        what = (
+            f"brings back {patients} patients and {sessions} sessions as they were then"
+            if patients.isdigit()
+            else f"brings the record back as it was then ({patients})"
+        )
         self.preview.setText(
-            f"Restoring the copy of {self.table.item(row, 0).text()} "  # type: ignore[union-attr]
-            f"brings back {self.table.item(row, 3).text()} patients and "  # type: ignore[union-attr]
-            f"{self.table.item(row, 4).text()} sessions as they were then. "  # type: ignore[union-attr]
+            f"Restoring the copy of {taken} {what}. "
             "What was recorded since stays in the current file, which is kept aside."
         )
 
@@ -163,7 +181,7 @@ class BackupsDialog(QDialog):
 
     def _on_backup_now(self) -> None:
         try:
-            backups.make_backup(self.db_path, self.folder)
+            backups.make_backup(self.db_path, self.folder, key=self.key)
         except MesodeskError as error:
             self.error_line.show_message(messages.explain(error)[1])
             return

@@ -1,10 +1,16 @@
-"""The idle lock: after N quiet minutes the window hides every patient until the password."""
+"""The idle lock: after N quiet minutes the window hides every patient until the password;
+and the same password screen asking for an encrypted record's password before it opens."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -14,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.core import security
-from mesodesk.core.db import Database
+from mesodesk.core.db import Database, encryption
+from mesodesk.core.db.backup import readonly_uri
+from mesodesk.core.db.cipher import WRONG_PASSWORD, opens_with
 from mesodesk.core.errors import ValidationError
 from mesodesk.ui.dialogs.base import FormDialog
 
@@ -52,27 +60,47 @@ class IdleWatcher(QObject):
 
 
 class LockScreen(QWidget):
-    """Shown in place of everything else; only the password brings the record back."""
+    """Shown in place of everything else; only the password brings the record back.
+
+    By default the password is checked against the record's hash (slowed down after
+    wrong tries). With ``check``, that function decides instead (an encrypted record
+    not yet open: each try is a key derivation, slow by design).
+    """
 
     unlocked = Signal()
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database | None,
+        parent: QWidget | None = None,
+        *,
+        check: Callable[[str], bool] | None = None,
+        title: str = "mesodesk is locked",
+        hint: str = "Patient data is hidden. Enter your password to go on.",
+        action: str = "Unlock",
+        wrong: str = "Wrong password.",
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.gate = security.PasswordGate()
-        title = QLabel("mesodesk is locked")
-        title.setStyleSheet("font-size: 18pt; font-weight: 600;")
-        hint = QLabel("Patient data is hidden. Enter your password to go on.")
+        self._check = check
+        self._wrong = wrong
+        heading = QLabel(title)
+        heading.setStyleSheet("font-size: 18pt; font-weight: 600;")
+        explanation = QLabel(hint)
+        explanation.setWordWrap(True)
+        explanation.setFixedWidth(400)
+        explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("Password")
         self.password.setFixedWidth(300)
-        self.unlock_button = QPushButton("Unlock")
+        self.unlock_button = QPushButton(action)
         self.message = QLabel()
         self.message.setStyleSheet("color: #b00020;")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (title, hint, self.password, self.unlock_button, self.message):
+        for widget in (heading, explanation, self.password, self.unlock_button, self.message):
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         self.password.returnPressed.connect(self.try_unlock)
@@ -83,7 +111,7 @@ class LockScreen(QWidget):
         if wait > 0:
             self.message.setText(f"Too many wrong passwords: wait {wait:.0f} s.")
             return
-        if self.gate.attempt(self.db, self.password.text()):
+        if self._accepts(self.password.text()):
             self.password.clear()
             self.message.clear()
             self.unlocked.emit()
@@ -91,12 +119,64 @@ class LockScreen(QWidget):
         self.password.selectAll()
         wait = self.gate.wait_s()
         self.message.setText(
-            "Wrong password." + (f" Wait {wait:.0f} s before the next try." if wait else "")
+            self._wrong + (f" Wait {wait:.0f} s before the next try." if wait else "")
         )
+
+    def _accepts(self, password: str) -> bool:
+        if self._check is None:
+            assert self.db is not None
+            return self.gate.attempt(self.db, password)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return self._check(password)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+
+class RecordPasswordDialog(QDialog):
+    """Asks for an encrypted record's password before it is opened.
+
+    The lock screen's face and manner, but the password is checked against the file
+    itself (it is the key): ``password`` holds it once it opens the file.
+    """
+
+    def __init__(self, path: Path, parent: QWidget | None = None, *, what: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("mesodesk: password")
+        self.path = path
+        self.password = ""
+        self.prompt = LockScreen(
+            None,
+            self,
+            check=self._opens,
+            title=f"{path.name} is encrypted",
+            hint=what
+            or "Enter the practitioner's password to open the record. (A file that was "
+            "never encrypted is damaged: Cancel, then put a backup back with "
+            "mesodesk restore.)",
+            action="Open",
+            wrong=WRONG_PASSWORD,
+        )
+        self.quit_button = QPushButton("Cancel")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.prompt)
+        layout.addWidget(self.quit_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.prompt.unlocked.connect(self.accept)
+        self.quit_button.clicked.connect(self.reject)
+        self.resize(520, 340)
+
+    def _opens(self, password: str) -> bool:
+        if password and opens_with(readonly_uri(self.path), password):
+            self.password = password
+            return True
+        return False
 
 
 class PasswordDialog(FormDialog):
-    """Set or change the password, and how long the window may stay idle unlocked."""
+    """Set or change the password, and how long the window may stay idle unlocked.
+
+    An encrypted record's password is its key: changing it re-encrypts the file.
+    """
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__("Password and lock", parent)
@@ -115,6 +195,13 @@ class PasswordDialog(FormDialog):
         self.form.addRow("New password", self.new)
         self.form.addRow("Repeat the new password", self.repeat)
         self.form.addRow("Lock after idle", self.minutes)
+        if db.encrypted:
+            note = QLabel(
+                "This record is encrypted with this password: a new one re-encrypts it. "
+                "Backups made before keep the password they were made with."
+            )
+            note.setWordWrap(True)
+            self.extra.addWidget(note)
         self.fields.update(
             {
                 "Current password": self.current,
@@ -129,6 +216,10 @@ class PasswordDialog(FormDialog):
         if self.new.text() or self.repeat.text():
             if self.new.text() != self.repeat.text():
                 raise ValidationError("Repeat the new password", "does not match")
-            security.set_password(self.db, self.new.text(), self.current.text() or None)
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                encryption.change_password(self.db, self.new.text(), self.current.text() or None)
+            finally:
+                QGuiApplication.restoreOverrideCursor()
         security.set_idle_minutes(self.db, self.minutes.value())
         return 0

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mesodesk.core.db.audit import write_audit_entries
-from mesodesk.core.db.engine import WRITE_OPTION
+from mesodesk.core.db.engine import WRITE_OPTION, make_engine
 from mesodesk.core.errors import DatabaseBusyError, StorageError
 
 
@@ -33,18 +33,48 @@ class Database:
     """An open record. Reads and writes each run in their own short transaction.
 
     ``actor`` names who is working (the current practitioner); every audit entry
-    written through :meth:`write` carries it.
+    written through :meth:`write` carries it. ``key`` is the password an encrypted
+    record was opened with (None for a plain file): backups and checks need it too.
     """
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, key: str | None = None) -> None:
         self.path = path
-        self.engine = engine
         self.actor = "system"
         self._listeners: list[Listener] = []
+        self._suspended: str | None = None
+        self._bind(engine, key)
+
+    def _bind(self, engine: Engine, key: str | None) -> None:
+        self.engine = engine
+        self.key = key
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
+    def suspend(self, why: str) -> None:
+        """Close every connection and refuse reads and writes until :meth:`resume`.
+
+        For the moments the file itself is replaced (encrypted, rekeyed): a connection
+        opened meanwhile would write ``-wal`` and ``-shm`` files beside the wrong file.
+        ``why`` is the message a refused read or write raises.
+        """
+        self._suspended = why
+        self.engine.dispose()
+
+    def resume(self, key: str | None) -> None:
+        """Connect again to the file as it is now: encrypted with ``key``, or plain (None)."""
+        self.engine.dispose()
+        self._bind(make_engine(self.path, key), key)
+        self._suspended = None
+
+    def _check_available(self) -> None:
+        if self._suspended is not None:
+            raise DatabaseBusyError(self._suspended)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -52,12 +82,14 @@ class Database:
 
         Closing (not rolling back) ends the snapshot, so rows read stay readable.
         """
+        self._check_available()
         with self._read() as session:
             yield session
 
     @contextmanager
     def write(self, reason: str = "") -> Iterator[Session]:
         """A session whose changes commit together, with their audit entries, or not at all."""
+        self._check_available()
         session = self._write()
         session.info["actor"] = self.actor
         session.info["reason"] = reason

@@ -1,4 +1,4 @@
-"""SQLite connections with the settings of DESIGN.md "Data safety"."""
+"""SQLite connections with the settings of DESIGN.md "Data safety", plain or encrypted."""
 
 from __future__ import annotations
 
@@ -6,19 +6,29 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "mesodesk_write"
 
 
-def make_engine(path: Path) -> Engine:
-    """Return an engine on ``path``: WAL, synchronous FULL, foreign keys, early write locks."""
-    engine = create_engine(
-        f"sqlite+pysqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
+def make_engine(path: Path, key: str | None = None) -> Engine:
+    """Return an engine on ``path``: WAL, synchronous FULL, foreign keys, early write locks.
+
+    With ``key``, the file is an SQLCipher one: SQLAlchemy's ``sqlite+pysqlcipher``
+    dialect sends ``PRAGMA key`` first on every new connection, before the pragmas
+    below (which could not read an encrypted file otherwise). Its default pool keeps one
+    connection per thread; a read and a write session open together need two, so the
+    pool is the same as for a plain file. Each new connection derives the key again
+    (a fraction of a second), which a pool makes rare.
+    """
+    connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    if key is None:
+        engine = create_engine(f"sqlite+pysqlite:///{path}", connect_args=connect_args)
+    else:
+        url = URL.create("sqlite+pysqlcipher", password=key, database=str(path))
+        engine = create_engine(url, connect_args=connect_args, poolclass=QueuePool)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, make_url, select
 from sqlalchemy.orm import Session
 
 from mesodesk.core.db.audit import verify_chain
-from mesodesk.core.db.backup import readonly_uri
+from mesodesk.core.db.backup import connect_readonly, readonly_uri
+from mesodesk.core.db.cipher import key_for
 from mesodesk.core.db.opening import inspect_file
 from mesodesk.core.errors import KnownError
 from mesodesk.core.models import AuditEntry
@@ -32,13 +32,18 @@ class HealthReport:
         return [f"{self.path}: {verdict}", *self.facts, *(f"problem: {p}" for p in self.problems)]
 
 
-def check_database(path: Path) -> HealthReport:
-    """Check without writing: SQLite integrity, foreign keys, the audit hash chain."""
+def check_database(path: Path, key: str | None = None) -> HealthReport:
+    """Check without writing: SQLite integrity, foreign keys, the audit hash chain.
+
+    An encrypted file is read with ``key`` (its password).
+    """
     report = HealthReport(path)
     if not path.exists():
         raise KnownError(f"There is no mesodesk database at {path}.")
-    inspect_file(path)  # raises for a damaged file or one from a newer mesodesk
-    with contextlib.closing(sqlite3.connect(readonly_uri(path), uri=True)) as conn:
+    # Raises for a damaged file, one from a newer mesodesk, or a missing or wrong key.
+    inspect_file(path, key)
+    key = key_for(path, key)
+    with contextlib.closing(connect_readonly(path, key)) as conn:
         integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         if integrity != ["ok"]:
             report.problems += [f"integrity: {line}" for line in integrity[:10]]
@@ -52,7 +57,9 @@ def check_database(path: Path) -> HealthReport:
             ]
         else:
             report.facts.append("foreign keys: ok")
-    engine = create_engine("sqlite+pysqlite:///" + readonly_uri(path) + "&uri=true")
+    driver = "pysqlite" if key is None else "pysqlcipher"
+    url = make_url(f"sqlite+{driver}:///{readonly_uri(path)}&uri=true")
+    engine = create_engine(url if key is None else url.set(password=key))
     try:
         with Session(engine) as session:
             chain = verify_chain(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))

@@ -9,16 +9,23 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import sqlite3
 from pathlib import Path
 
 from mesodesk.core.db.backup import copy_database, readonly_uri
+from mesodesk.core.db.cipher import (
+    DATABASE_ERRORS,
+    connect,
+    is_plain,
+    key_for,
+    looks_encrypted,
+    require_key,
+)
 from mesodesk.core.db.database import Database
 from mesodesk.core.db.engine import WRITE_OPTION, make_engine
 from mesodesk.core.db.migrate import current_revision, head_revision, known_revisions, upgrade
+from mesodesk.core.db.replacing import recover_interrupted
 from mesodesk.core.errors import DamagedDatabaseError, KnownError, NewerDatabaseError
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 # Folders kept in step by a sync client: two computers writing one SQLite file through
 # them corrupt it, and a sync mid-write copies half a transaction.
 SYNCED_FOLDER_MARKS = (
@@ -38,22 +45,25 @@ SYNCED_FOLDER_MARKS = (
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "afpfs", "9p"}
 
 
-def inspect_file(path: Path) -> str | None:
+def inspect_file(path: Path, key: str | None = None) -> str | None:
     """Check an existing file without writing to it; return its schema revision.
 
-    ``None`` means an empty SQLite database that mesodesk may set up.
+    ``None`` means an empty SQLite database that mesodesk may set up. An encrypted file
+    is read with ``key``: without one it raises :class:`PasswordNeededError`, with a
+    wrong one :class:`WrongPasswordError`. A plain file ignores ``key``.
     """
     if path.is_dir():
         raise DamagedDatabaseError(f"{path} is a folder, not a mesodesk database.")
-    with path.open("rb") as stream:
-        header = stream.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
+    if not is_plain(path) and not looks_encrypted(path):
         raise DamagedDatabaseError(
             f"{path} is not a mesodesk database or is damaged (its header is not SQLite's); "
             "it was left untouched."
         )
+    file_key = key_for(path, key)
     try:
-        with contextlib.closing(sqlite3.connect(readonly_uri(path), uri=True)) as conn:
+        with contextlib.closing(connect(readonly_uri(path), file_key, uri=True)) as conn:
+            if file_key is not None:
+                require_key(conn)
             verdict = conn.execute("PRAGMA quick_check").fetchall()
             if verdict != [("ok",)]:
                 raise DamagedDatabaseError(
@@ -65,7 +75,7 @@ def inspect_file(path: Path) -> str | None:
             if "alembic_version" not in tables:
                 raise DamagedDatabaseError(f"{path} is an SQLite file but not a mesodesk database.")
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
         raise DamagedDatabaseError(f"{path} is damaged ({exc}); it was left untouched.") from exc
     revision = row[0] if row else None
     if revision is not None and revision not in known_revisions():
@@ -128,20 +138,26 @@ def open_database(
     create: bool = False,
     backup_dir: Path | None = None,
     load_catalogues: bool = True,
+    key: str | None = None,
 ) -> Database:
     """Open (or, with ``create``, make) the database at ``path``, migrated to this version.
 
     Before a migration changes an existing file, a verified copy goes to ``backup_dir``
-    (default: a ``backups`` folder beside the file).
+    (default: a ``backups`` folder beside the file). An encrypted record needs its
+    password as ``key`` (:class:`PasswordNeededError` without it, :class:`WrongPasswordError`
+    when it does not open the file); a plain file ignores ``key``, and a new file is
+    always made plain (``mesodesk.core.db.encryption`` encrypts it).
     """
     path = Path(path)
+    recover_interrupted(path)  # an encryption stopped half-way: finish or undo the swap
     if path.exists():
-        revision = inspect_file(path)
+        revision = inspect_file(path, key)
         check_writable(path)
+        key = key_for(path, key)
     elif create:
         path.parent.mkdir(parents=True, exist_ok=True)
         check_writable(path)
-        revision = None
+        revision, key = None, None
     else:
         raise KnownError(f"There is no mesodesk database at {path}.")
 
@@ -149,9 +165,9 @@ def open_database(
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         folder = backup_dir or path.parent / "backups"
         # Named like every other backup, so the restore list shows it.
-        copy_database(path, folder / f"{path.stem}-before-migration-{stamp}.sqlite")
+        copy_database(path, folder / f"{path.stem}-before-migration-{stamp}.sqlite", key)
 
-    engine = make_engine(path)
+    engine = make_engine(path, key)
     try:
         with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
             if current_revision(connection) != head_revision():
@@ -159,7 +175,7 @@ def open_database(
     except Exception:
         engine.dispose()
         raise
-    database = Database(path, engine)
+    database = Database(path, engine, key)
     if load_catalogues:
         from mesodesk.core.catalogues import sync_catalogues
 
