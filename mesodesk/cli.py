@@ -7,6 +7,7 @@ traceback; the window's own start-up problems are shown in dialogs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,6 +35,28 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+PASSWORD_VARIABLE = "MESODESK_PASSWORD"
+
+
+def record_password(path: Path) -> str | None:
+    """An encrypted record's password: MESODESK_PASSWORD, else asked on a terminal.
+
+    None for a plain (or missing) file, which needs none.
+    """
+    from mesodesk.core.db.cipher import NEEDS_PASSWORD, PasswordNeededError, looks_encrypted
+
+    if not looks_encrypted(path):
+        return None
+    password = os.environ.get(PASSWORD_VARIABLE, "")
+    if not password and sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"Password for {path.name}: ")
+    if not password:
+        raise PasswordNeededError(f"{NEEDS_PASSWORD} Set {PASSWORD_VARIABLE} or type it.")
+    return password
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--db", type=Path, required=True)
     restore.add_argument("backup", type=Path, metavar="BACKUP")
     restore.set_defaults(handler=_restore)
+
+    from mesodesk.cli_exchange import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -86,7 +113,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from mesodesk.core.db.health import check_database
 
-    report = check_database(args.db)
+    report = check_database(args.db, record_password(args.db))
     for line in report.lines():
         print(line)
     return EXIT_OK if report.ok else EXIT_DATA
@@ -99,9 +126,10 @@ def _backup(args: argparse.Namespace) -> int:
 
     if not args.db.is_file():
         raise KnownError(f"There is no mesodesk database at {args.db}.")
-    inspect_file(args.db)
-    info = make_backup(args.db, args.to)
-    patients, sessions = info.counts()
+    key = record_password(args.db)
+    inspect_file(args.db, key)
+    info = make_backup(args.db, args.to, key=key)
+    patients, sessions = info.counts(key)
     print(f"Backup written to {info.path} ({patients} patients, {sessions} sessions, verified)")
     return EXIT_OK
 
@@ -109,7 +137,7 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     from mesodesk.core.backups import restore_backup
 
-    aside = restore_backup(args.db, args.backup)
+    aside = restore_backup(args.db, args.backup, key=record_password(args.backup))
     print(f"Restored {args.backup} to {args.db}; the previous database was kept as {aside}")
     return EXIT_OK
 
@@ -133,8 +161,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", _open_window)
+    from mesodesk.cli_exchange import ExchangeUsageError
+
     try:
         return handler(args)
+    except ExchangeUsageError as exc:
+        print(
+            f"mesodesk {args.command}: {exc} (see mesodesk {args.command} --help)", file=sys.stderr
+        )
+        return EXIT_USAGE
     except MesodeskError as exc:
         print(f"mesodesk: {exc}", file=sys.stderr)
         return EXIT_DATA

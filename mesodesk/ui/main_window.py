@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         events_for(database).changed.connect(self._on_database_changed)
         self._update_identity()
         self._restore_geometry()
+        self.exchange.update()
         self.lock()  # when a password is set, nothing shows before it is given
 
     # --- actions and menus ------------------------------------------------------------
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.password_action = self._action("&Password and lock…", self.open_password)
         self.lock_action = self._action("&Lock now", self.lock, "Ctrl+L")
         self.backups_action = self._action("&Backups…", self.open_backups)
+        self.encrypt_action = self._action("&Encrypt this database…", self.open_encryption)
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.new_patient_action = self._action(
             "&New patient…", self.new_patient, QKeySequence.StandardKey.New
@@ -126,6 +128,9 @@ class MainWindow(QMainWindow):
         self.catalogue_action = self._action("&Products and lots…", self.open_catalogue)
         self.analytics_action = self._action("&Outcomes and side effects…", self.open_analytics)
         self.about_action = self._action("&About mesodesk", self.show_about)
+        from mesodesk.ui.exchange.actions import ExchangeActions
+
+        self.exchange = ExchangeActions(self)
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -135,6 +140,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.password_action)
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.backups_action)
+        file_menu.addAction(self.encrypt_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.exchange.export)
+        file_menu.addAction(self.exchange.import_archive)
+        file_menu.addAction(self.exchange.import_patients)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         patient_menu = bar.addMenu("&Patient")
@@ -142,8 +152,14 @@ class MainWindow(QMainWindow):
         patient_menu.addAction(self.find_action)
         patient_menu.addSeparator()
         patient_menu.addAction(self.today_action)
+        patient_menu.addSeparator()
+        patient_menu.addAction(self.exchange.export_patient)
+        patient_menu.addAction(self.exchange.print_history)
+        patient_menu.addAction(self.exchange.print_treatment_consent)
+        patient_menu.addAction(self.exchange.print_photo_consent)
         catalogue_menu = bar.addMenu("&Catalogue")
         catalogue_menu.addAction(self.catalogue_action)
+        catalogue_menu.addAction(self.exchange.recall)
         practice_menu = bar.addMenu("P&ractice")
         practice_menu.addAction(self.analytics_action)
         help_menu = bar.addMenu("&Help")
@@ -167,6 +183,7 @@ class MainWindow(QMainWindow):
         if show is not None:
             show(patient_id)
         self.current_patient_id = patient_id
+        self.exchange.update()
         self.pages.setCurrentWidget(self.record)
         self.patients.show_patient(patient_id)
 
@@ -177,14 +194,19 @@ class MainWindow(QMainWindow):
 
     def show_today(self) -> None:
         self.current_patient_id = None
+        self.exchange.update()
         self.pages.setCurrentWidget(self.today)
 
     # --- dialogs --------------------------------------------------------------------
+    def keep_dialog(self, dialog: QWidget) -> None:
+        """Keep a reference to a non-modal dialog while it shows; closed with the window."""
+        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+
     def _open_dialog(self, module: str, name: str, *args: Any) -> QWidget | None:
         """Build and show a dialog (imported when first wanted, to keep start-up quick)."""
         cls = getattr(importlib.import_module(module), name)
         dialog: QWidget = cls(self.database, *args, parent=self)
-        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        self.keep_dialog(dialog)
         dialog.show()
         return dialog
 
@@ -229,6 +251,7 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(True)
         for action in self.actions():
             action.setEnabled(True)
+        self.exchange.update()
         for widget in self._hidden_while_locked:
             widget.show()
         self._hidden_while_locked = []
@@ -239,18 +262,22 @@ class MainWindow(QMainWindow):
 
         dialog = PasswordDialog(self.database, self)
         dialog.saved.connect(lambda _: self.idle.set_minutes(security.idle_minutes(self.database)))
-        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        self.keep_dialog(dialog)
         dialog.show()
         return dialog
 
     def open_backups(self) -> QWidget:
         from mesodesk.ui.backups_dialog import BackupsDialog
 
-        dialog = BackupsDialog(self.database.path, self)
+        dialog = BackupsDialog(self.database.path, self, key=self.database.key)
         dialog.restore_requested.connect(self.restore_requested)
-        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        self.keep_dialog(dialog)
         dialog.show()
         return dialog
+
+    def open_encryption(self) -> QWidget | None:
+        """File › Encrypt this database… (modal while it converts the file)."""
+        return self._open_dialog("mesodesk.ui.encryption_dialog", "EncryptionDialog")
 
     def open_settings(self) -> QWidget | None:
         return self._open_dialog("mesodesk.ui.settings_dialog", "SettingsDialog")

@@ -256,3 +256,28 @@ def test_like_wildcards_in_the_query_are_literal(
     special = add_patient(db, f"2026{wildcard}9", "Odd", "Name")
     assert [p.id for p in patients.search_patients(db, wildcard)] == [special]
     assert [p.id for p in patients.search_patients(db, f"2026{wildcard}9")] == [special]
+
+
+def test_patients_added_together_go_in_all_or_none(db: Database) -> None:
+    rows = [PatientData(f"B-{n}", "Roux", f"Anne{n}", dt.date(1970, 1, 1)) for n in range(3)]
+    ids = patients.create_patients(db, rows)
+    assert [patients.get_patient(db, i).file_number for i in ids] == ["B-0", "B-1", "B-2"]
+    clash = [PatientData("B-3", "Roux", "Léa", dt.date(1971, 1, 1)), rows[1]]
+    with pytest.raises(ValidationError, match="B-1 is already another patient's"):
+        patients.create_patients(db, clash)
+    with pytest.raises(ValidationError, match="File number"):
+        patients.create_patients(
+            db,
+            [
+                PatientData("B-4", "A", "B", dt.date(1970, 1, 1)),
+                PatientData("b-4", "C", "D", dt.date(1970, 1, 1)),
+            ],
+        )
+    assert count_rows(db, "patient") == {"patient": 3}
+
+
+def test_a_patient_is_found_by_file_number_whatever_the_case(db: Database) -> None:
+    add_patient(db, "2026-0142", "Dubois", "Hélène")
+    assert patients.find_by_file_number(db, " 2026-0142 ").full_name == "Hélène Dubois"
+    with pytest.raises(NotFoundError, match="1999-1"):
+        patients.find_by_file_number(db, "1999-1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Integer, Select, and_, case, func, or_, select
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from mesodesk.core.db import Database
 from mesodesk.core.enums import Sex
-from mesodesk.core.errors import ValidationError
+from mesodesk.core.errors import NotFoundError, ValidationError
 from mesodesk.core.models import Patient
 from mesodesk.core.services import _validate as v
 from mesodesk.core.text import digits, fold
@@ -68,7 +69,12 @@ def summary(patient: Patient) -> PatientSummary:
     )
 
 
-def _clean(data: PatientData, today: dt.date) -> PatientData:
+def clean_patient(data: PatientData, today: dt.date | None = None) -> PatientData:
+    """The patient's data as it would be stored, or a ValidationError naming the field.
+
+    The checks of :func:`create_patient`, without writing: an import previews with it.
+    """
+    today = today or dt.date.today()
     return replace(
         data,
         file_number=v.text("File number", data.file_number, required=True, max_length=40),
@@ -110,7 +116,7 @@ def _check_unique(session: Session, file_number: str, patient_id: int | None) ->
 
 def create_patient(db: Database, data: PatientData) -> int:
     """Add a patient; return the new id."""
-    data = _clean(data, dt.date.today())
+    data = clean_patient(data)
     with db.write() as session:
         _check_unique(session, data.file_number, None)
         patient = Patient()
@@ -120,9 +126,26 @@ def create_patient(db: Database, data: PatientData) -> int:
         return patient.id
 
 
+def create_patients(db: Database, rows: Sequence[PatientData]) -> list[int]:
+    """Add several patients in one transaction: all of them, or none (a ValidationError
+    for the first row refused). Imports write in batches with it; one commit per batch."""
+    today = dt.date.today()
+    cleaned = [clean_patient(data, today) for data in rows]
+    with db.write() as session:
+        added = []
+        for data in cleaned:
+            _check_unique(session, data.file_number, None)
+            patient = Patient()
+            _apply(patient, data)
+            session.add(patient)
+            session.flush()  # the next row's uniqueness check sees this one
+            added.append(patient.id)
+        return added
+
+
 def update_patient(db: Database, patient_id: int, data: PatientData, reason: str = "") -> None:
     """Change a patient's identity; the audit keeps the values before."""
-    data = _clean(data, dt.date.today())
+    data = clean_patient(data)
     with db.write(reason=reason) as session:
         patient = v.get(session, Patient, patient_id, "Patient")
         _check_unique(session, data.file_number, patient_id)
@@ -151,6 +174,18 @@ def patient_data(db: Database, patient_id: int) -> PatientData:
             address=p.address,
             notes=p.notes,
         )
+
+
+def find_by_file_number(db: Database, file_number: str) -> PatientSummary:
+    """The patient with this file number (compared without regard to case)."""
+    wanted = file_number.strip()
+    with db.read() as session:
+        patient = session.scalar(
+            select(Patient).where(func.casefold(Patient.file_number) == wanted.casefold())
+        )
+        if patient is None:
+            raise NotFoundError("Patient with file number", wanted)
+        return summary(patient)
 
 
 def get_patient(db: Database, patient_id: int) -> PatientSummary:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from mesodesk.core.db import Database
 from mesodesk.core.db.database import ChangeSet
 from mesodesk.core.errors import MesodeskError
+from mesodesk.core.exchange.files import safe_filename
 from mesodesk.core.services import analytics, catalogue, practice
 from mesodesk.core.services.analytics import AnalyticsFilter, Cohort, CohortCurve, Incidence
 from mesodesk.plots import cohort_figure, incidence_figure
@@ -320,9 +321,7 @@ class AnalyticsWindow(QWidget):
     # --- export ---------------------------------------------------------------------
     def export_cohort(self) -> Path | None:
         name = f"Outcomes {self.indication.currentText()} {self.measure.currentText()}"
-        return export.export_figure(
-            self, self.cohort_plot.figure, export.safe_file_name(name) + ".png"
-        )
+        return export.export_figure(self, self.cohort_plot.figure, safe_filename(name) + ".png")
 
     def export_incidence(self) -> Path | None:
         return export.export_figure(

@@ -8,6 +8,8 @@ from matplotlib.figure import Figure
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from mesodesk.core.errors import KnownError
+from mesodesk.core.exchange.files import atomic_output
 from mesodesk.ui import messages
 
 FORMATS = {
@@ -33,12 +35,6 @@ def choose_export_path(parent: QWidget | None, suggested_name: str) -> Path | No
     return path
 
 
-def safe_file_name(text: str) -> str:
-    """A file name from words: no slashes or other characters file systems refuse."""
-    kept = "".join(c if c.isalnum() or c in " -_.·" else " " for c in text)
-    return " ".join(kept.split())
-
-
 def export_figure(parent: QWidget | None, figure: Figure, suggested_name: str) -> Path | None:
     """Save ``figure`` where the practitioner says; the path written, or None."""
     path = choose_export_path(parent, suggested_name)
@@ -48,10 +44,9 @@ def export_figure(parent: QWidget | None, figure: Figure, suggested_name: str) -
         messages.show_error(parent, "Not exported", "Choose a name ending in .png, .svg or .pdf.")
         return None
     try:
-        figure.savefig(path, dpi=PNG_DPI, facecolor="white")
-    except OSError as error:
-        messages.show_error(
-            parent, "Not exported", f"The plot could not be written to {path}: {error.strerror}."
-        )
+        with atomic_output(path) as partial:  # never a half-written picture
+            figure.savefig(partial, format=path.suffix[1:].lower(), dpi=PNG_DPI, facecolor="white")
+    except KnownError as error:
+        messages.show_error(parent, "Not exported", error.message)
         return None
     return path

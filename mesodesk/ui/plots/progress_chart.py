@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from mesodesk.core.db import Database
 from mesodesk.core.db.database import ChangeSet
+from mesodesk.core.exchange.files import safe_filename
 from mesodesk.core.services import courses, measurements, patients
 from mesodesk.core.services.catalogue import MetricInfo
 from mesodesk.core.services.measurements import ProgressSeries, SeriesKey
@@ -273,7 +274,7 @@ class ProgressChart(QWidget):
     def suggested_file_name(self) -> str:
         patient = patients.get_patient(self._db, self.patient_id)
         course = self.course.currentText().split(" · ")[0] if self.course.count() else ""
-        return export.safe_file_name(f"{patient.file_number} {course} progress") + ".png"
+        return safe_filename(f"{patient.file_number} {course} progress") + ".png"
 
     def export(self) -> Path | None:
         if self.course_id is None:

@@ -171,6 +171,9 @@ def test_exporting_both_figures(
     qtbot.mouseClick(window.export_cohort_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.export_incidence_button, Qt.MouseButton.LeftButton)
 
-    assert asked == ["Outcomes Cellulite Circumference cm.png", "Side effects per 100 sessions.png"]
+    assert asked == [
+        "Outcomes Cellulite Circumference (cm).png",
+        "Side effects per 100 sessions.png",
+    ]
     assert (tmp_path / "outcomes.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert (tmp_path / "side effects.pdf").read_bytes()[:5] == b"%PDF-"

@@ -1,0 +1,1 @@
+"""Moving records in and out from the window: exports, imports, recalls, printing."""
