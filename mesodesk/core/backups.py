@@ -17,6 +17,7 @@ from pathlib import Path
 from mesodesk.core.db.backup import connect_readonly, copy_database
 from mesodesk.core.db.cipher import PasswordNeededError, WrongPasswordError, is_plain
 from mesodesk.core.db.opening import inspect_file
+from mesodesk.core.db.replacing import move_record
 from mesodesk.core.errors import DamagedDatabaseError, KnownError
 
 KEEP = {"daily": 7, "weekly": 4, "monthly": 12}
@@ -204,9 +205,6 @@ def restore_backup(
         raise DamagedDatabaseError(f"The backup {backup.name} is damaged ({verdict[0][0]}).")
     aside = db_path.with_name(f"{db_path.stem}-before-restore-{now.strftime(STAMP)}.sqlite")
     if db_path.exists():
-        for suffix in ("-wal", "-shm", ""):
-            source = Path(f"{db_path}{suffix}")
-            if source.exists():
-                source.replace(Path(f"{aside}{suffix}"))
+        move_record(db_path, aside)
     copy_database(backup, db_path, key)
     return aside

@@ -7,6 +7,8 @@ reach the practice.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtGui import QPagedPaintDevice, QPageSize
@@ -39,21 +41,46 @@ def _contact(who: Sender) -> str:
     return f"<p><b>Questions or a problem?</b> Call the practice on {esc(who.clinic.phone)}.</p>"
 
 
-def aftercare_document(db: Database, session_id: int) -> Printed:
-    """The sheet for one session, ready for paper."""
+@dataclass(frozen=True, slots=True)
+class AftercareFor:
+    """Whom the sheet is for and after what: from a saved session, or from the session
+    editor before it is saved (the sheet is often printed while the patient dresses)."""
+
+    patient_name: str
+    file_number: str
+    session_label: str  # "session 3" or "maintenance session 9"
+    indication: str
+    day: dt.date
+    areas: tuple[str, ...]  # as said aloud: "Outer thigh, left"
+
+
+def aftercare_for(db: Database, session_id: int) -> AftercareFor:
+    """What the sheet of a saved session says about it."""
     record = _record(db, session_id)
     course = courses.get_course(db, record.course_id)
     patient = patients.get_patient(db, course.patient_id)
+    return AftercareFor(
+        patient_name=patient.full_name,
+        file_number=patient.file_number,
+        session_label=f"{'maintenance session' if record.maintenance else 'session'} "
+        f"{record.number}",
+        indication=course.indication_name,
+        day=record.started_at.date(),
+        areas=tuple(words.area(a.region_name, a.side) for a in record.areas),
+    )
+
+
+def aftercare_sheet(db: Database, about: AftercareFor) -> Printed:
+    """The practice's aftercare sheet for one patient and session, ready for paper."""
     version, title, body = catalogue.aftercare_sheet(db, STANDARD_SHEET)
     who = sender(db)
-    areas = "; ".join(words.area(a.region_name, a.side) for a in record.areas) or words.DASH
-    label = f"{'maintenance session' if record.maintenance else 'session'} {record.number}"
+    areas = "; ".join(about.areas) or words.DASH
     parts = [
         letterhead(who),
         f"<h1>{esc(title)}</h1>",
-        f"<p>For <b>{esc(patient.full_name)}</b> (file {esc(patient.file_number)}), "
-        f"after the {esc(label)} of the {esc(course.indication_name.lower())} course "
-        f"on {words.day(record.started_at.date())}.</p>",
+        f"<p>For <b>{esc(about.patient_name)}</b> (file {esc(about.file_number)}), "
+        f"after the {esc(about.session_label)} of the {esc(about.indication.lower())} course "
+        f"on {words.day(about.day)}.</p>",
         f"<p>Areas treated: {esc(areas)}.</p>",
         *(_section(section) for section in body),
         _contact(who),
@@ -61,12 +88,17 @@ def aftercare_document(db: Database, session_id: int) -> Printed:
         f"version {esc(version)}.</p>",
     ]
     return Printed(
-        title=f"{title}: {patient.full_name}",
+        title=f"{title}: {about.patient_name}",
         body="".join(parts),
-        header_left=f"{patient.full_name} · file {patient.file_number}",
+        header_left=f"{about.patient_name} · file {about.file_number}",
         header_right=title,
         footer_centre=who.clinic_line,
     )
+
+
+def aftercare_document(db: Database, session_id: int) -> Printed:
+    """The sheet for one saved session, ready for paper."""
+    return aftercare_sheet(db, aftercare_for(db, session_id))
 
 
 def write_aftercare_pdf(
@@ -79,5 +111,10 @@ def write_aftercare_pdf(
 
 def print_aftercare(db: Database, session_id: int, device: QPagedPaintDevice) -> None:
     """Print the aftercare sheet of a session on ``device`` (the print dialog's printer)."""
+    print_aftercare_for(db, aftercare_for(db, session_id), device)
+
+
+def print_aftercare_for(db: Database, about: AftercareFor, device: QPagedPaintDevice) -> None:
+    """Print the aftercare sheet for a session not yet saved (the session editor)."""
     ensure_application()
-    render(aftercare_document(db, session_id), device)
+    render(aftercare_sheet(db, about), device)

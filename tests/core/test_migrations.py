@@ -68,5 +68,9 @@ def test_every_released_schema_migrates_with_its_data(tmp_path: Path) -> None:
                     )
                 ).one()
             assert tuple(row) == ("Hélène", 8), fixture.name
+            if fixture.name >= "schema-0002.sqlite":  # protocol templates came with 0002
+                with db.read() as session:
+                    names = session.execute(text("SELECT name FROM protocol_template"))
+                    assert names.scalars().all() == ["Cellulite thighs"], fixture.name
         finally:
             db.close()

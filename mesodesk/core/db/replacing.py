@@ -27,6 +27,15 @@ def aside_name(path: Path) -> Path:
     return path.with_name(path.name + ".plain")
 
 
+def move_record(source: Path, destination: Path) -> None:
+    """Rename a record with its ``-wal`` and ``-shm`` companions, which belong to it: a
+    restore or an import moves the current record aside this way, keeping every byte."""
+    for suffix in ("-wal", "-shm", ""):
+        companion = Path(f"{source}{suffix}")
+        if companion.exists():
+            companion.replace(Path(f"{destination}{suffix}"))
+
+
 def fsync_path(path: Path) -> None:
     """Flush a file's (or a folder's entries') data to the disk."""
     fd = os.open(path, os.O_RDONLY)

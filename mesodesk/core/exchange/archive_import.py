@@ -37,6 +37,7 @@ from mesodesk.core.db.cipher import PasswordNeededError
 from mesodesk.core.db.engine import make_engine
 from mesodesk.core.db.migrate import alembic_config, head_revision, known_revisions
 from mesodesk.core.db.opening import inspect_file
+from mesodesk.core.db.replacing import move_record
 from mesodesk.core.errors import KnownError
 from mesodesk.core.exchange.archive import (
     ATTACHMENTS_FOLDER,
@@ -543,14 +544,6 @@ def _copy_attachments(
     return copied, present
 
 
-def _move_record(source: Path, destination: Path) -> None:
-    """Rename a record with its ``-wal``/``-shm`` companions, as a restore does."""
-    for suffix in ("-wal", "-shm", ""):
-        companion = Path(f"{source}{suffix}")
-        if companion.exists():
-            companion.replace(Path(f"{destination}{suffix}"))
-
-
 def _put_in_place(built: Path, target: Path) -> Path | None:
     """Sync the new file and give it the target's name; an empty record is moved aside."""
     with open(built, "rb+") as stream:
@@ -563,15 +556,15 @@ def _put_in_place(built: Path, target: Path) -> Path | None:
         if aside.exists():
             raise KnownError(f"{aside} already exists; try again in a second.")
         try:
-            _move_record(target, aside)
+            move_record(target, aside)
         except OSError as exc:
-            _move_record(aside, target)
+            move_record(aside, target)
             raise KnownError(f"Cannot move {target} aside: {exc.strerror or exc}.") from None
     try:
         built.replace(target)
     except OSError as exc:
         if aside is not None:
-            _move_record(aside, target)
+            move_record(aside, target)
         raise KnownError(f"Cannot write {target}: {exc.strerror or exc}.") from None
     with contextlib.suppress(OSError):  # not every system lets a folder be synced
         folder = os.open(target.parent, os.O_RDONLY)

@@ -7,6 +7,7 @@ onto the printer the practitioner picks.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QPagedPaintDevice
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -16,6 +17,9 @@ from mesodesk.core.db import Database
 from mesodesk.core.enums import ConsentKind
 from mesodesk.core.errors import MesodeskError
 from mesodesk.ui import messages
+
+if TYPE_CHECKING:
+    from mesodesk.reports.aftercare import AftercareFor
 
 
 def choose_printer(parent: QWidget | None, title: str) -> QPrinter | None:
@@ -54,6 +58,13 @@ def print_consent(
     return _print(
         parent, "Print the consent form", lambda device: draw(database, patient_id, kind, device)
     )
+
+
+def print_aftercare_for(parent: QWidget | None, database: Database, about: AftercareFor) -> bool:
+    """The aftercare sheet of a session still in the editor."""
+    from mesodesk.reports.aftercare import print_aftercare_for as draw
+
+    return _print(parent, "Print the aftercare sheet", lambda device: draw(database, about, device))
 
 
 def print_aftercare(parent: QWidget | None, database: Database, session_id: int) -> bool:

@@ -21,6 +21,7 @@ from mesodesk.core.errors import MesodeskError
 from mesodesk.core.services import audit, catalogue, history, measurements, patients, sessions
 from mesodesk.ui import messages
 from mesodesk.ui.events import events_for
+from mesodesk.ui.exchange import printing
 from mesodesk.ui.record.header import RecordHeader
 from mesodesk.ui.record.history_tab import HistoryTab
 from mesodesk.ui.record.measurements_tab import MeasurementsTab
@@ -108,6 +109,9 @@ class PatientRecord(QWidget):
         t.new_session.connect(self.open_session_editor)
         t.amend_session.connect(self.open_session_editor)
         t.void_session.connect(self._on_void_session)
+        t.print_aftercare.connect(
+            lambda session_id: printing.print_aftercare(self, self.db, session_id)
+        )
         t.add_side_effect.connect(
             lambda sid: self._open_dialog("side_effect_dialog", "SideEffectDialog", sid)
         )

@@ -127,6 +127,7 @@ class TimelineTab(QWidget):
     amend_session = Signal(int, int)  # course id, session id
     void_session = Signal(int)
     add_side_effect = Signal(int)
+    print_aftercare = Signal(int)  # session id
     edit_course = Signal(int)
     change_status = Signal(int)
 
@@ -148,6 +149,7 @@ class TimelineTab(QWidget):
                 ("amend", "Amend session…"),
                 ("void", "Void session…"),
                 ("side_effect", "Log side effect…"),
+                ("aftercare", "Print aftercare…"),
                 ("edit", "Edit course…"),
                 ("status", "Pause, stop or complete…"),
             )
@@ -172,6 +174,7 @@ class TimelineTab(QWidget):
         self.buttons["side_effect"].clicked.connect(
             lambda: self._emit_session(self.add_side_effect)
         )
+        self.buttons["aftercare"].clicked.connect(lambda: self._emit_session(self.print_aftercare))
         self._records: dict[int, SessionRecord] = {}
         self._update_buttons()
 
@@ -254,7 +257,7 @@ class TimelineTab(QWidget):
         for name in ("new", "edit", "status"):
             self.buttons[name].setEnabled(has_course)
         live = record is not None and not record.voided
-        for name in ("amend", "void", "side_effect"):
+        for name in ("amend", "void", "side_effect", "aftercare"):
             self.buttons[name].setEnabled(live)
 
     def _emit_course(self, signal: SignalInstance) -> None:

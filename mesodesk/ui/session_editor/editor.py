@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from mesodesk.core.db import Database
-from mesodesk.core.enums import Anaesthesia, Device
+from mesodesk.core.enums import Anaesthesia, Device, Side
 from mesodesk.core.errors import MesodeskError, StorageError
 from mesodesk.core.services import catalogue, courses, patients, practice, sessions, templates
 from mesodesk.core.services.sessions import SessionData
@@ -40,7 +40,6 @@ from mesodesk.ui.forms import (
     to_qdate,
 )
 from mesodesk.ui.practitioner import current_practitioner_id
-from mesodesk.ui.session_editor.aftercare import aftercare_html, print_html
 from mesodesk.ui.session_editor.areas import AreasTable
 from mesodesk.ui.session_editor.cocktail import CocktailTable
 from mesodesk.ui.session_editor.findings import FindingsPanel
@@ -79,6 +78,8 @@ class SessionEditor(QDialog):
         self._loading = True
         self.course = courses.get_course(db, course_id)
         patient = patients.get_patient(db, self.course.patient_id)
+        self.file_number = patient.file_number
+        self.session_label = "session"
         self.setWindowTitle(
             ("Amend session" if session_id else "New session") + f" — {patient.full_name}"
         )
@@ -289,6 +290,7 @@ class SessionEditor(QDialog):
     def _set_title(self, number: int, maintenance: bool) -> None:
         c = self.course
         kind = "maintenance session" if maintenance else f"session {number} of {c.planned_sessions}"
+        self.session_label = f"{'maintenance session' if maintenance else 'session'} {number}"
         self.title.setText(f"{self.patient_name} — {c.indication_name}, {kind}")
 
     def _set_when(self, when: dt.datetime) -> None:
@@ -444,10 +446,24 @@ class SessionEditor(QDialog):
         self._check_now()
 
     def _on_print_sheet(self) -> None:
-        info = practice.clinic_info(self.db)
-        print_html(
-            self, aftercare_html(self._sheet_title, self._sheet, self.patient_name, info.name)
+        """Print the sheet now, saved or not: it is often handed over before saving."""
+        from mesodesk.reports.aftercare import AftercareFor
+        from mesodesk.reports.words import area
+        from mesodesk.ui.exchange.printing import print_aftercare_for
+
+        names = {region.code: region.name for region in catalogue.regions(self.db)}
+        about = AftercareFor(
+            patient_name=self.patient_name,
+            file_number=self.file_number,
+            session_label=self.session_label,
+            indication=self.course.indication_name,
+            day=self.when().date(),
+            areas=tuple(
+                area(names.get(a.region_code, a.region_code), Side(a.side))
+                for a in self.areas.areas()
+            ),
         )
+        print_aftercare_for(self, self.db, about)
 
     # --- saving ---------------------------------------------------------------------
     def save(self) -> None:

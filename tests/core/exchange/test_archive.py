@@ -26,6 +26,7 @@ from sqlalchemy import select
 from mesodesk.core.db import Database
 from mesodesk.core.db.engine import make_engine
 from mesodesk.core.db.health import check_database
+from mesodesk.core.db.migrate import head_revision
 from mesodesk.core.enums import Rater, Severity
 from mesodesk.core.exchange.archive import (
     LAYOUT_VERSION,
@@ -124,7 +125,7 @@ def test_the_archive_holds_every_table_and_a_manifest_that_checks_it(
     assert sorted(files) == sorted(f"tables/{name}.jsonl" for name in expected)
     assert manifest["format"] == "mesodesk archive"
     assert manifest["layout"] == LAYOUT_VERSION
-    assert manifest["schema_revision"] == "0002"
+    assert manifest["schema_revision"] == head_revision()
     assert manifest["created_at"].endswith("Z")
     for name, data in files.items():
         assert manifest["members"][name] == {
