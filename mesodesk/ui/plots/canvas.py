@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
-import shiboken6
 from matplotlib.backend_bases import MouseEvent
 from matplotlib.backends.backend_qt import NavigationToolbar2QT
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -20,18 +19,6 @@ from mesodesk.plots import nearest
 
 KEPT_TOOLS = ("Home", "Back", "Forward", "Pan", "Zoom")
 RESIZE_DELAY_MS = 150
-
-
-class _Canvas(FigureCanvasQTAgg):
-    """Matplotlib's Qt canvas, safe from a redraw it scheduled before Qt deleted it.
-
-    ``draw_idle`` queues ``_draw_idle`` on a zero-time timer; when the window closes in
-    between, the call lands on a deleted widget and raises from inside Qt's event loop.
-    """
-
-    def _draw_idle(self) -> None:
-        if shiboken6.isValid(self):
-            super()._draw_idle()  # type: ignore[no-untyped-call]
 
 
 class PlotToolbar(NavigationToolbar2QT):
@@ -78,7 +65,7 @@ class PlotCanvas(QWidget):
         self._paint.setSingleShot(True)
         self._paint.timeout.connect(self._draw)
         self.figure = Figure(dpi=100)
-        self.canvas = _Canvas(self.figure)  # type: ignore[no-untyped-call]
+        self.canvas = FigureCanvasQTAgg(self.figure)  # type: ignore[no-untyped-call]
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setMinimumSize(320, 240)
         self.toolbar = PlotToolbar(self.canvas, self)
