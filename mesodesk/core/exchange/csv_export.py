@@ -21,7 +21,8 @@ from mesodesk.core.db import Database
 from mesodesk.core.exchange.cells import neutralise
 from mesodesk.core.exchange.files import atomic_output
 from mesodesk.core.exchange.progress import Progress
-from mesodesk.core.exchange.tables import Cell, Column, Kind, Row, read_tables
+from mesodesk.core.exchange.table_reading import read_tables
+from mesodesk.core.exchange.tables import Cell, Column, Kind, Row
 
 
 def _datetime(moment: dt.datetime) -> str:

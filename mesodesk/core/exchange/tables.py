@@ -1,4 +1,4 @@
-"""The tables of the CSV and XLSX exports: their columns, and their rows read in chunks.
+"""The tables of the CSV and XLSX exports: their columns, and what each row shows.
 
 One :class:`Table` per kind of record (patients, screenings, consents, courses, sessions,
 areas, cocktail lines, side effects, measurements) holds every row, voided ones included
@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -25,29 +24,17 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from mesodesk.core.db import Database
 from mesodesk.core.enums import Device, Side
-from mesodesk.core.errors import NotFoundError, ValidationError
-from mesodesk.core.exchange.progress import Progress, Ticker
 from mesodesk.core.models import (
     CocktailLine,
     Consent,
     Course,
-    Indication,
     Ingredient,
-    Lot,
     Measurement,
-    Metric,
     Patient,
-    Practitioner,
-    Product,
-    ProductIngredient,
-    Region,
     Screening,
     ScreeningAllergy,
     SideEffect,
-    SideEffectType,
-    Technique,
     TreatedArea,
     TreatmentSession,
 )
@@ -494,283 +481,3 @@ MEASUREMENTS = _table(
     Column("recorded_at_utc", DATETIME, M.recorded_at),
     *_voided(M),
 )
-
-
-# --- the flattened session history -----------------------------------------------------
-
-
-class _Summaries:
-    """Areas and cocktail lines in words, for the session history.
-
-    Most areas of a practice share their region, side, technique and needle: the words
-    for those are made once and kept.
-    """
-
-    def __init__(self, names: Names) -> None:
-        self.names = names
-        self._areas: dict[tuple[Any, ...], str] = {}
-
-    def area(
-        self,
-        region: str,
-        side: str,
-        technique: str,
-        gauge: int | None,
-        length: float | None,
-        depth: float | None,
-        points: int | None,
-        volume_ml: float,
-    ) -> str:
-        """An area in words, e.g. "Outer thigh (left): Nappage, 30 G 4 mm, 2 mm deep, 60 points,
-        2 mL"; what is not recorded (needle, depth, points) is left out."""
-        key = (region, side, technique, gauge, length, depth)
-        start = self._areas.get(key)
-        if start is None:
-            parts = [f"{self.names.area(region, side)}: {self.names.words['technique'][technique]}"]
-            needle = [f"{gauge} G"] if gauge else []
-            if length:
-                needle.append(f"{length:g} mm")
-            if needle:
-                parts.append(" ".join(needle))
-            if depth:
-                parts.append(f"{depth:g} mm deep")
-            start = self._areas[key] = ", ".join(parts)
-        if points:
-            return f"{start}, {points} points, {volume_ml:g} mL"
-        return f"{start}, {volume_ml:g} mL"
-
-    def line(self, lot_id: int, volume_ml: float) -> str:
-        """A cocktail line in words, e.g. "Cafeína 1% lot CAF-24-117 2 mL"."""
-        words = self.names.words
-        return (
-            f"{words['lot.product'][lot_id]} lot {words['lot.lot_number'][lot_id]} {volume_ml:g} mL"
-        )
-
-
-HISTORY_COLUMNS = (
-    Column("file_number", TEXT),
-    Column("patient_name", TEXT),
-    Column("date_of_birth", DATE),
-    Column("course_id", INTEGER),
-    Column("indication", TEXT),
-    Column("session_id", INTEGER),
-    Column("session_number", INTEGER),
-    Column("maintenance", BOOLEAN),
-    Column("started_at", DATETIME),
-    Column("duration_min", INTEGER),
-    Column("practitioner", TEXT),
-    Column("device", TEXT),
-    Column("anaesthesia", TEXT),
-    Column("areas", TEXT),
-    Column("area_count", INTEGER),
-    Column("injected_volume_ml", NUMBER),
-    Column("cocktail", TEXT),
-    Column("cocktail_volume_ml", NUMBER),
-    Column("pain_vas", INTEGER),
-    Column("side_effect_count", INTEGER),
-    Column("aftercare_given", BOOLEAN),
-    Column("next_due_date", DATE),
-    Column("notes", TEXT),
-)
-
-
-def _standing(model: Any) -> Scope:
-    """Rows (not voided) of sessions (not voided) of the chosen patients."""
-
-    def scope(statement: AnySelect, ids: Sequence[int]) -> AnySelect:
-        return _by_session(model)(statement, ids).where(
-            model.voided.is_(False), T.voided.is_(False)
-        )
-
-    return scope
-
-
-def _history(session: Session, names: Names, ids: Sequence[int]) -> Iterator[Row]:
-    def rows(statement: AnySelect) -> Sequence[Any]:
-        # Plain rows, fetched at once: no ORM loading, no round trip per row.
-        return session.connection().execute(statement).all()
-
-    area_rows = _standing(A)(
-        select(A.session_id, A.region_code, A.side, A.technique_code, A.needle_gauge).add_columns(
-            A.needle_length_mm, A.depth_mm, A.points, A.volume_ml
-        ),
-        ids,
-    ).order_by(A.session_id, A.position)
-    words = _Summaries(names)
-    areas: dict[int, list[str]] = {}
-    injected: dict[int, float] = {}
-    for session_id, *area in rows(area_rows):
-        areas.setdefault(session_id, []).append(words.area(*area))
-        injected[session_id] = injected.get(session_id, 0.0) + area[-1]
-    line_rows = _standing(L)(select(L.session_id, L.lot_id, L.volume_ml), ids)
-    lines: dict[int, list[tuple[int, float]]] = {}
-    for session_id, lot_id, volume in rows(line_rows.order_by(L.session_id, L.position)):
-        lines.setdefault(session_id, []).append((lot_id, volume))
-    counted = _standing(E)(select(E.session_id, func.count()), ids).group_by(E.session_id)
-    effects: dict[int, int] = dict(rows(counted))
-    statement = _of_sessions(
-        select(P.file_number, P.given_names, P.family_name, P.date_of_birth, T.course_id)
-        .add_columns(C.indication_code, T.id, T.number, T.maintenance, T.started_at)
-        .add_columns(T.duration_min, T.practitioner_id, T.device, T.anaesthesia, T.pain_vas)
-        .add_columns(T.aftercare_given, T.next_due_date, T.notes),
-        ids,
-    ).where(T.voided.is_(False))
-    indications, practitioners = names.words["indication"], names.words["practitioner"]
-    for row in rows(statement):
-        # Unpacked once: a Row's attributes cost more than its positions.
-        file_number, given, family, born, course_id, indication, session_id, *rest = row
-        number, maintenance, started_at, duration, practitioner_id, device, *rest = rest
-        anaesthesia, pain_vas, aftercare_given, next_due_date, notes = rest
-        done = areas.get(session_id, ())
-        used = lines.get(session_id, ())
-        yield (
-            file_number,
-            f"{given} {family}".strip(),
-            born,
-            course_id,
-            indications[indication],
-            session_id,
-            number,
-            maintenance,
-            started_at,
-            duration,
-            practitioners[practitioner_id],
-            _device_name(device),
-            anaesthesia,
-            "; ".join(done),
-            len(done),
-            round(injected.get(session_id, 0.0), 3),
-            "; ".join(words.line(lot_id, volume) for lot_id, volume in used),
-            round(sum(volume for _, volume in used), 3),
-            pain_vas,
-            effects.get(session_id, 0),
-            aftercare_given,
-            next_due_date,
-            notes,
-        )
-
-
-SESSION_HISTORY = Table("session_history", HISTORY_COLUMNS, _history)
-
-TABLES = (
-    SESSION_HISTORY,
-    PATIENTS,
-    SCREENINGS,
-    CONSENTS,
-    COURSES,
-    SESSIONS,
-    AREAS,
-    COCKTAIL_LINES,
-    SIDE_EFFECTS,
-    MEASUREMENTS,
-)
-"""Every exported table, in the order of the zip and of the workbook's sheets."""
-
-
-# --- reading: the words, the chosen patients, the rows --------------------------------
-
-
-def read_names(session: Session) -> Names:
-    """The words for every code and id that the tables show beside them."""
-    ingredients: dict[int, list[str]] = {}
-    for product_id, name, amount, unit in session.execute(
-        select(ProductIngredient.product_id, Ingredient.name)
-        .add_columns(ProductIngredient.concentration, ProductIngredient.unit)
-        .join(Ingredient, Ingredient.id == ProductIngredient.ingredient_id)
-        .order_by(ProductIngredient.id)
-    ):
-        ingredients.setdefault(product_id, []).append(
-            f"{name} {amount:g} {unit}" if amount else name
-        )
-    words: dict[str, Words] = {
-        "lot.product_id": Words(),
-        "lot.product": Words(),
-        "lot.ingredients": Words(),
-        "lot.lot_number": Words(),
-        "lot.expiry_date": Words(),
-    }
-    for lot_id, product_id, product, number, expiry in session.execute(
-        select(Lot.id, Lot.product_id, Product.name, Lot.lot_number, Lot.expiry_date).join(
-            Product, Product.id == Lot.product_id
-        )
-    ):
-        words["lot.product_id"][lot_id] = product_id
-        words["lot.product"][lot_id] = product
-        words["lot.ingredients"][lot_id] = ", ".join(ingredients.get(product_id, ()))
-        words["lot.lot_number"][lot_id] = number
-        words["lot.expiry_date"][lot_id] = expiry
-    words["practitioner"] = Words(
-        (pid, f"{title} {name}".strip())
-        for pid, title, name in session.execute(
-            select(Practitioner.id, Practitioner.title, Practitioner.name)
-        )
-    )
-    metrics = session.execute(
-        select(Metric.code, Metric.name, Metric.unit, Metric.ucum, Metric.computed)
-    ).all()
-    for part, field in enumerate(("name", "unit", "ucum", "computed"), start=1):
-        words[f"metric.{field}"] = Words((row[0], row[part]) for row in metrics)
-    for kind, model in (
-        ("region", Region),
-        ("technique", Technique),
-        ("indication", Indication),
-        ("side_effect_type", SideEffectType),
-    ):
-        words[kind] = Words(session.execute(select(model.code, model.name)).all())
-    return Names(words)
-
-
-def selected_patients(session: Session, patient_ids: Sequence[int] | None) -> list[int]:
-    """The patients to export in file-number order: every one (archived too) for None."""
-    if patient_ids is None:
-        return list(session.scalars(select(Patient.id).order_by(Patient.file_number)))
-    wanted = list(dict.fromkeys(patient_ids))
-    if not wanted:
-        raise ValidationError("Patients", "none were chosen for the export")
-    found: list[tuple[str, int]] = []
-    for start in range(0, len(wanted), CHUNK):
-        part = wanted[start : start + CHUNK]
-        found += session.execute(
-            select(Patient.file_number, Patient.id).where(Patient.id.in_(part))
-        )
-    if len(found) < len(wanted):
-        missing = set(wanted) - {pid for _, pid in found}
-        raise NotFoundError("Patient", min(missing))
-    return [pid for _, pid in sorted(found)]
-
-
-class TableReader:
-    """The rows of each table for the chosen patients, from one snapshot; counts progress.
-
-    Progress runs over patients × tables and is reported after each chunk, which is also
-    where a cancel (the progress function raising :class:`Cancelled`) stops the export.
-    """
-
-    def __init__(self, session: Session, patient_ids: list[int], progress: Progress | None):
-        self.session = session
-        self.patient_ids = patient_ids
-        self.names = read_names(session)
-        self.tables = TABLES
-        self._ticker = Ticker(progress, total=len(patient_ids) * len(TABLES), step=1)
-
-    def rows(self, table: Table) -> Iterator[Row]:
-        ids = self.patient_ids
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            yield from table.rows(self.session, self.names, chunk)
-            self._ticker.add(len(chunk))
-
-    def finish(self) -> None:
-        self._ticker.finish()
-
-
-@contextmanager
-def read_tables(
-    db: Database, patient_ids: Sequence[int] | None, progress: Progress | None
-) -> Iterator[TableReader]:
-    """A reader of every table for ``patient_ids`` (None: every patient), on one snapshot.
-
-    A missing patient or an empty choice is said here, before any file is made.
-    """
-    with db.read() as session:
-        yield TableReader(session, selected_patients(session, patient_ids), progress)

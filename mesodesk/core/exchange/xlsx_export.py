@@ -23,7 +23,8 @@ from mesodesk.core.errors import KnownError
 from mesodesk.core.exchange.cells import neutralise
 from mesodesk.core.exchange.files import atomic_output
 from mesodesk.core.exchange.progress import Progress
-from mesodesk.core.exchange.tables import Kind, Row, Table, read_tables
+from mesodesk.core.exchange.table_reading import read_tables
+from mesodesk.core.exchange.tables import Kind, Row, Table
 
 MAX_ROWS = 1_048_575
 """Data rows a sheet holds under its header (Excel's limit is 1 048 576 rows in all)."""

@@ -14,7 +14,8 @@ from mesodesk.core.errors import NotFoundError
 from mesodesk.core.exchange.cells import FORMULA_STARTS
 from mesodesk.core.exchange.csv_export import export_csv
 from mesodesk.core.exchange.progress import Cancelled
-from mesodesk.core.exchange.tables import TABLES, Kind
+from mesodesk.core.exchange.table_reading import TABLES
+from mesodesk.core.exchange.tables import Kind
 from tests.core.conftest import Clinic, Helene
 from tests.core.exchange.test_tables import HOSTILE_NAME, HOSTILE_PHONE, Practice, record_practice
 

@@ -19,7 +19,8 @@ from mesodesk.core.db import Database
 from mesodesk.core.enums import Severity, Side
 from mesodesk.core.errors import NotFoundError, ValidationError
 from mesodesk.core.exchange.recall_export import RECALL_COLUMNS
-from mesodesk.core.exchange.tables import TABLES, Kind, read_tables, selected_patients
+from mesodesk.core.exchange.table_reading import TABLES, read_tables, selected_patients
+from mesodesk.core.exchange.tables import Kind
 from mesodesk.core.models import TreatedArea
 from mesodesk.core.services import patients, sessions, side_effects
 from mesodesk.core.services.measurements import (

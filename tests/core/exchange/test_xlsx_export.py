@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mesodesk.core.exchange import xlsx_export
 from mesodesk.core.exchange.cells import FORMULA_STARTS
 from mesodesk.core.exchange.progress import Cancelled
-from mesodesk.core.exchange.tables import TABLES
+from mesodesk.core.exchange.table_reading import TABLES
 from mesodesk.core.exchange.xlsx_export import export_xlsx
 from tests.core.conftest import Helene
 from tests.core.exchange.test_tables import HOSTILE_NAME, HOSTILE_PHONE, Practice, record_practice
