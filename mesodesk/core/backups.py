@@ -19,6 +19,7 @@ from mesodesk.core.db.cipher import PasswordNeededError, WrongPasswordError, is_
 from mesodesk.core.db.opening import inspect_file
 from mesodesk.core.db.replacing import move_record
 from mesodesk.core.errors import DamagedDatabaseError, KnownError
+from mesodesk.core.photo_backups import back_up_photos, restore_photos
 
 KEEP = {"daily": 7, "weekly": 4, "monthly": 12}
 KINDS = (*KEEP, "manual", "before-restore", "before-migration")
@@ -88,12 +89,19 @@ def make_backup(
     key: str | None = None,
 ) -> BackupInfo:
     """Write a verified copy of the database into ``folder`` (encrypted with ``key`` when
-    the database is)."""
+    the database is), and the photos the folder does not hold yet."""
     if kind not in KINDS:
         raise ValueError(kind)
     now = now or dt.datetime.now()
     target = folder / f"{db_path.stem}-{kind}-{now.strftime(STAMP)}.sqlite"
     copy_database(db_path, target, key)
+    photos = back_up_photos(db_path, folder)
+    if photos.damaged:
+        raise KnownError(
+            f"The record was backed up to {target.name}, but {len(photos.damaged)} photo "
+            f"file(s) beside it no longer match their content and were not copied: "
+            f"{', '.join(name[:12] for name in photos.damaged)}…"
+        )
     info = _info(target)
     assert info is not None
     return info
@@ -207,4 +215,5 @@ def restore_backup(
     if db_path.exists():
         move_record(db_path, aside)
     copy_database(backup, db_path, key)
+    restore_photos(backup.parent, db_path)
     return aside

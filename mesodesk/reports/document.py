@@ -178,6 +178,10 @@ def _keep_headings_with_text(document: QTextDocument, page_height: float, room: 
                 form = block.blockFormat()
                 form.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
                 QTextCursor(block).setBlockFormat(form)
+                # Without an event loop Qt leaves the rest laid out lazily, never finished:
+                # the blocks below would print as nothing. Lay them out again from here.
+                start = block.position()
+                document.markContentsDirty(start, document.characterCount() - start)
         block = block.next()
 
 

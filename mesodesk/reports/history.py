@@ -18,6 +18,7 @@ from mesodesk.core.services import catalogue
 from mesodesk.core.services.history import patient_history
 from mesodesk.reports import history_sections as sections
 from mesodesk.reports.document import Printed, ensure_application, render, write_pdf
+from mesodesk.reports.history_photos import photo_section
 from mesodesk.reports.letterhead import letterhead, practitioner_signature, sender
 from mesodesk.reports.plot_images import course_plots, png_image
 
@@ -64,6 +65,8 @@ def history_document(db: Database, patient_id: int, *, steps: _Steps | None = No
             plots.setdefault(course_id, []).append(name)
         steps.course_done(index)
     labels = sections.session_labels(record)
+    pictures = photo_section(db, patient_id)  # the before/after pairs chosen for paper
+    images.update(pictures.images)
     p = record.identity
     body = "".join(
         (
@@ -74,6 +77,7 @@ def history_document(db: Database, patient_id: int, *, steps: _Steps | None = No
             sections.courses(record, regions, plots),
             sections.side_effects(record, labels),
             sections.measurements(record, labels),
+            pictures.html,
             "<h2>Signature</h2>",
             "<p>A true copy of the treatment record kept for this patient.</p>",
             practitioner_signature(who),

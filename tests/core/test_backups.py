@@ -11,9 +11,9 @@ import pytest
 
 from mesodesk.cli import main
 from mesodesk.core import backups
-from mesodesk.core.db import open_database
+from mesodesk.core.db import Database, open_database
 from mesodesk.core.enums import Sex
-from mesodesk.core.errors import DamagedDatabaseError
+from mesodesk.core.errors import DamagedDatabaseError, KnownError
 from mesodesk.core.services import patients
 
 MONDAY = dt.datetime(2026, 11, 23, 8, 0)
@@ -101,3 +101,48 @@ def test_backup_and_restore_from_the_command_line(
     assert main(["restore", "--db", str(db_path), str(tmp_path / "nope.sqlite")]) == 1
     assert main(["backup", "--db", str(tmp_path / "none.sqlite"), "--to", str(tmp_path)]) == 1
     assert main(["backup", "--db", str(db_path)]) == 2
+
+
+def _photo(folder: Path, content: bytes) -> str:
+    import hashlib
+
+    folder.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha256(content).hexdigest()
+    (folder / name).write_bytes(content)
+    return name
+
+
+def test_photos_go_with_the_backups_and_come_back_with_a_restore(
+    db: Database, tmp_path: Path
+) -> None:
+    from mesodesk.core.attachments import photos_folder
+
+    photos = photos_folder(db.path)
+    first = _photo(photos, b"a JPEG's bytes")
+    (photos / "thumbs").mkdir()
+    (photos / "thumbs" / f"{first}.jpg").write_bytes(b"preview")
+    folder = tmp_path / "backups"
+    info = backups.make_backup(db.path, folder)
+    assert sorted(p.name for p in (folder / "photos").iterdir()) == [first]  # no previews
+    second = _photo(photos, b"another photo")
+    backups.make_backup(db.path, folder, now=dt.datetime(2030, 1, 1))
+    assert {p.name for p in (folder / "photos").iterdir()} == {first, second}
+
+    db.close()
+    shutil.rmtree(photos)  # the laptop's photos folder lost
+    backups.restore_backup(db.path, info.path)
+    assert {p.name for p in photos.iterdir()} == {first, second}
+    assert (photos / first).read_bytes() == b"a JPEG's bytes"
+
+
+def test_a_photo_changed_on_disk_is_not_spread_to_the_backups(db: Database, tmp_path: Path) -> None:
+    from mesodesk.core.attachments import photos_folder
+
+    photos = photos_folder(db.path)
+    name = _photo(photos, b"the original")
+    (photos / name).write_bytes(b"changed since")
+    folder = tmp_path / "backups"
+    with pytest.raises(KnownError, match="1 photo file\\(s\\) beside it no longer match"):
+        backups.make_backup(db.path, folder)
+    assert len(backups.list_backups(folder)) == 1  # the record itself was backed up
+    assert not (folder / "photos" / name).exists()

@@ -16,7 +16,7 @@ from mesodesk.core.models.catalogue import (
     SideEffectType,
     Technique,
 )
-from mesodesk.core.models.outcomes import Measurement, Photo, SideEffect
+from mesodesk.core.models.outcomes import Measurement, Photo, PhotoPair, SideEffect
 from mesodesk.core.models.people import (
     Consent,
     Patient,
@@ -50,6 +50,7 @@ __all__ = [
     "NeedleLength",
     "Patient",
     "Photo",
+    "PhotoPair",
     "Practitioner",
     "Product",
     "ProductIngredient",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mesodesk.core.models.base import Audited, Base, Voidable, utc_now
@@ -94,3 +94,23 @@ class Photo(Base, Audited, Voidable):
     imported_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
     session: Mapped[TreatmentSession | None] = relationship()
+
+
+class PhotoPair(Base, Audited):
+    """A before/after pair of a patient's photos chosen for the printed history.
+
+    A choice of what to print, not a clinical fact: taking a pair off the PDF deletes its
+    row (the audit trail keeps it), and the photos themselves are untouched.
+    """
+
+    __tablename__ = "photo_pair"
+    __table_args__ = (
+        UniqueConstraint("before_id", "after_id"),
+        CheckConstraint("before_id <> after_id", name="two_photos"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    before_id: Mapped[int] = mapped_column(ForeignKey("photo.id"))
+    after_id: Mapped[int] = mapped_column(ForeignKey("photo.id"), index=True)
+    chosen_at: Mapped[dt.datetime] = mapped_column(default=utc_now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from mesodesk.core.enums import FindingLevel
@@ -23,11 +24,14 @@ class RecordHeader(QWidget):
         self.name = QLabel()
         self.name.setObjectName("patientName")
         self.name.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.name.setTextFormat(Qt.TextFormat.PlainText)  # a name shows as typed
         self.facts = QLabel()
+        self.facts.setTextFormat(Qt.TextFormat.PlainText)
         self.badge = QLabel()
         self.badge.setObjectName("screeningBadge")
         self.reasons = QLabel()
         self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)  # escaped words in colour
         layout = QHBoxLayout(self)
         layout.addWidget(self.name)
         layout.addWidget(self.facts)
@@ -38,9 +42,7 @@ class RecordHeader(QWidget):
     def show_patient(self, record: PatientHistory, today: dt.date) -> None:
         p = record.patient
         archived = " (archived)" if p.archived else ""
-        self.name.setText(
-            f"{html.escape(p.family_name.upper())} {html.escape(p.given_names)}{archived}"
-        )
+        self.name.setText(f"{p.family_name.upper()} {p.given_names}{archived}")
         self.facts.setText(
             f"{p.age_on(today)} years · {p.sex.label} · file {p.file_number}"
             f"{' · ' + p.phone if p.phone else ''}"

@@ -22,6 +22,8 @@ from mesodesk.core.services import audit, catalogue, history, measurements, pati
 from mesodesk.ui import messages
 from mesodesk.ui.events import events_for
 from mesodesk.ui.exchange import printing
+from mesodesk.ui.photos.photos_tab import PhotosTab
+from mesodesk.ui.record.course_map_tab import CourseMapTab
 from mesodesk.ui.record.header import RecordHeader
 from mesodesk.ui.record.history_tab import HistoryTab
 from mesodesk.ui.record.measurements_tab import MeasurementsTab
@@ -69,6 +71,8 @@ class PatientRecord(QWidget):
         self.side_effects = SideEffectsTab()
         self.measurements = MeasurementsTab()
         self.progress = ProgressTab(db)
+        self.course_map = CourseMapTab(db)
+        self.photos = PhotosTab(db)
         self.history = HistoryTab()
         for widget, title in (
             (self.overview, "Overview"),
@@ -76,6 +80,8 @@ class PatientRecord(QWidget):
             (self.side_effects, "Side effects"),
             (self.measurements, "Measurements"),
             (self.progress, "Progress"),
+            (self.course_map, "Body map"),
+            (self.photos, "Photos"),
             (self.history, "History"),
         ):
             self.tabs.addTab(widget, title)
@@ -152,6 +158,8 @@ class PatientRecord(QWidget):
         }
         self.measurements.model.set_rows(list(record.measurements), labels)
         self.progress.show_courses(self.patient_id, [c.course for c in record.courses])
+        self.course_map.show_courses([c.course for c in record.courses])
+        self.photos.show_patient(self.patient_id)
         self.history.show_changes(
             audit.patient_history_of_changes(self.db, self.patient_id), self._names(regions)
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,6 +40,7 @@ from mesodesk.ui.forms import (
     to_qdate,
 )
 from mesodesk.ui.practitioner import current_practitioner_id
+from mesodesk.ui.session_editor.area_map import AreasWithMap
 from mesodesk.ui.session_editor.areas import AreasTable
 from mesodesk.ui.session_editor.cocktail import CocktailTable
 from mesodesk.ui.session_editor.findings import FindingsPanel
@@ -83,7 +84,7 @@ class SessionEditor(QDialog):
         self.setWindowTitle(
             ("Amend session" if session_id else "New session") + f" — {patient.full_name}"
         )
-        self.resize(1240, 820)
+        self.resize(1400, 820)  # the areas table and its body map side by side
         self._build(patient.full_name)
         self._load()
         self._loading = False
@@ -138,9 +139,12 @@ class SessionEditor(QDialog):
         top.addRow("Protocol", self.templates)
 
         self.cocktail = CocktailTable()
+        regions = catalogue.regions(db)
         self.areas = AreasTable(
-            catalogue.regions(db), catalogue.techniques(db), [27, 30, 32, 33], [4.0, 6.0, 13.0]
+            regions, catalogue.techniques(db), [27, 30, 32, 33], [4.0, 6.0, 13.0]
         )
+        self.areas_with_map = AreasWithMap(self.areas, regions)
+        self.body_map = self.areas_with_map.map
         self.measurements = MeasurementsPanel(
             catalogue.metrics(db, self.course.indication_code), self.course.indication_code
         )
@@ -178,7 +182,7 @@ class SessionEditor(QDialog):
         sections.addWidget(self.title)
         sections.addWidget(_section("Sitting", top_widget))
         sections.addWidget(_section("Cocktail", self.cocktail))
-        sections.addWidget(_section("Treated areas", self.areas))
+        sections.addWidget(_section("Treated areas", self.areas_with_map))
         sections.addWidget(_section("Today's measurements", self.measurements))
         sections.addWidget(_section("Side effects seen today", self.side_effects))
         sections.addWidget(_section("Aftercare, next session and notes", after))
@@ -295,7 +299,9 @@ class SessionEditor(QDialog):
 
     def _set_when(self, when: dt.datetime) -> None:
         self.started_at.blockSignals(True)
-        self.started_at.setDateTime(QDateTime(when))
+        self.started_at.setDateTime(
+            QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
+        )
         self.started_at.blockSignals(False)
         self.cocktail.set_lots(catalogue.lots(self.db, usable_on=when.date()))
         self._update_due_hint()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -10,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from mesodesk.core.db import Database
 from mesodesk.core.enums import Severity
-from mesodesk.core.services import measurements, screening, sessions, side_effects
+from mesodesk.core.services import measurements, patients, screening, sessions, side_effects
 from mesodesk.core.services.measurements import MeasurementData
 from mesodesk.core.services.side_effects import SideEffectData
 from mesodesk.ui.dialogs.reason_dialog import ReasonDialog
@@ -193,3 +194,16 @@ def test_a_session_recorded_from_the_record_then_amended_shows_in_timeline_and_h
     history = all_text(record.history.table)
     assert "Completed the note after the call" in history
     assert "notes: Went well → Went well, no bruising" in history
+
+
+def test_a_name_with_an_apostrophe_or_markup_shows_as_typed(qtbot: QtBot, clinic: Helene) -> None:
+    data = patients.patient_data(clinic.db, clinic.patient)
+    patients.update_patient(
+        clinic.db,
+        clinic.patient,
+        dataclasses.replace(data, family_name="O'Brien", given_names="<b>Ann</b>"),
+        reason="spelling",
+    )
+    record = open_record(qtbot, clinic)
+    assert record.header.name.text() == "O'BRIEN <b>Ann</b>"
+    assert record.header.name.textFormat() == Qt.TextFormat.PlainText

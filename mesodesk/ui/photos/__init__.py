@@ -1,0 +1,1 @@
+"""Clinical photos in the window: the import dialog, the Photos tab, before/after compared."""
