@@ -35,7 +35,7 @@ def drop(widget: QWidget, files: list[Path]) -> None:
     mime.setUrls([QUrl.fromLocalFile(str(path)) for path in files])
     centre = widget.rect().center()
     buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, buttons, keys)
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, buttons, keys)
     QApplication.sendEvent(widget, enter)
     assert enter.isAccepted()
     QApplication.sendEvent(
