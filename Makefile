@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 APP    := $(VENV)/.installed-app
 DEV    := $(VENV)/.installed-dev
+BENCH  := $(VENV)/.installed-bench
 
 .PHONY: run test lint typecheck unit bench demo clean
 
@@ -16,6 +17,16 @@ test: $(DEV)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark suite of issue #8 (about half an hour; the 20 000-patient practice is
+# built once, in ~/.cache/mesodesk-bench): writes BENCHMARKS.md. BENCH_ARGS go to
+# `python -m benchmarks` (--rounds, --only FIGURE, --profile FOLDER, --patients…).
+bench: $(BENCH)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+$(BENCH): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@touch $@ $(APP)
 
 demo: $(APP)
 	$(BIN)/python -m mesodesk --demo

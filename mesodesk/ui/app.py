@@ -3,13 +3,16 @@ opening the record, first start, and switching to another record file."""
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, QStandardPaths
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QEvent, QLockFile, QObject, QStandardPaths, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from mesodesk import __version__
 from mesodesk.core.db import Database, open_database
@@ -28,6 +31,12 @@ ORGANISATION = "mesodesk"
 APPLICATION = "mesodesk"
 DATABASE_NAME = "mesodesk.sqlite"
 CANNOT_OPEN = "mesodesk cannot open the record"
+# Set by the benchmark suite (benchmarks/startup.py) to time a cold start: when the
+# main window first paints, mesodesk prints PAINTED_LINE with its CPU time and quits.
+EXIT_AFTER_PAINT = "MESODESK_EXIT_AFTER_PAINT"
+PAINTED_LINE = "mesodesk-painted"
+DAMAGED = "The record is damaged"
+CHECK_POLL_MS = 250
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -119,7 +128,9 @@ def open_record(
             "the record at a time."
         )
     try:
-        database = open_database(path, create=db_path is None or demo, key=key)
+        # The page-by-page check of a large record waits until the window shows
+        # (Workspace._check_record); no write happens before it has passed.
+        database = open_database(path, create=db_path is None or demo, key=key, check_later=True)
     except Exception:
         lock.release()
         raise
@@ -195,10 +206,60 @@ class Workspace(QObject):
         window = MainWindow(self.database, self.path)
         window.open_database_requested.connect(self.switch_to)
         window.restore_requested.connect(self.restore)
+        AfterFirstPaint(window, self._check_record)
         if self.database.encrypted:
             # The password that opened an encrypted record was given just now.
             window.lock_screen.unlocked.emit()
         return window
+
+    def _check_record(self) -> None:
+        """Run the record's owed quick_check in the background; say if it finds damage."""
+        database, gate = self.database, self.database.integrity
+        if gate is None:
+            return
+        gate.start()
+        timer = QTimer(self.window)
+        timer.setInterval(CHECK_POLL_MS)
+
+        def poll() -> None:
+            if not gate.done:
+                return
+            timer.stop()
+            if gate.problem is not None and self.database is database:
+                self.damage_found(gate.problem)
+
+        timer.timeout.connect(poll)
+        timer.start()
+
+    def damage_found(self, problem: str) -> None:
+        """The record failed its check after the window showed: it is no longer written
+        to; offer the newest good backup, as a damaged record at start-up does."""
+        from mesodesk.core.backups import default_folder, list_backups
+
+        said = f"{problem}\n\nmesodesk will not write to it: changes cannot be saved."
+        found = list_backups(default_folder(self.path))
+        if not found:
+            messages.show_error(self.window, DAMAGED, f"{said}\n\nNo backup of it was found.")
+            return
+        if not messages.ask(
+            self.window,
+            DAMAGED,
+            f"{said}\n\nRestore the newest good backup (from "
+            f"{found[0].taken_at:%Y-%m-%d %H:%M})? The damaged file is kept beside it.",
+            yes="Restore the backup",
+            no="Keep it open",
+        ):
+            return
+        path, key = self.path, self.database.key
+        self._release()
+        restored = restore_newest_good(path, key)
+        self._reopen(path, key)
+        if restored is None:
+            messages.show_error(self.window, DAMAGED, "None of the backups could be restored.")
+        else:
+            messages.show_info(
+                self.window, "Backup restored", f"The record is back as it was in {restored.name}."
+            )
 
     def restore(self, backup: Path) -> bool:
         """Put ``backup`` in place of the open record (kept aside) and reopen it.
@@ -348,6 +409,32 @@ def offer_restore(path: Path, error: DamagedDatabaseError, key: str | None = Non
     return True
 
 
+class AfterFirstPaint(QObject):
+    """Calls ``then`` once, when ``window`` has been painted for the first time.
+
+    The call waits for the end of that paint event, so every widget of the window has
+    been painted by then. Work that can wait for the window hangs on this.
+    """
+
+    def __init__(self, window: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(window)
+        self._then = then
+        self._seen = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._seen:
+            self._seen = True
+            QTimer.singleShot(0, self._then)
+        return False
+
+
+def _report_paint_and_quit() -> None:
+    """The cold-start hook (:data:`EXIT_AFTER_PAINT`): say the window is painted, quit."""
+    print(f"{PAINTED_LINE} cpu={time.process_time():.4f}", flush=True)
+    QApplication.quit()
+
+
 def _run(app: QApplication, handler: crash.CrashHandler, db_path: Path | None, demo: bool) -> int:
     key: str | None = None
     try:
@@ -375,6 +462,16 @@ def _run(app: QApplication, handler: crash.CrashHandler, db_path: Path | None, d
         return 1
     try:
         ready = prepare_record(database)
+        if ready:
+            warnings = location_warnings(path) + back_up(path, database.key)
+            workspace = Workspace(database, lock, path)
+    except DamagedDatabaseError as exc:
+        # Damage the quick check left for later, met by the window's first reads.
+        database.close()
+        lock.release()
+        if demo or not offer_restore(path, exc, key):
+            return 1
+        return _run(app, handler, db_path, demo)  # the good backup is in place now
     except MesodeskError as exc:
         database.close()
         lock.release()
@@ -384,8 +481,8 @@ def _run(app: QApplication, handler: crash.CrashHandler, db_path: Path | None, d
         database.close()
         lock.release()
         return 0
-    warnings = location_warnings(path) + back_up(path, database.key)
-    workspace = Workspace(database, lock, path)
+    if os.environ.get(EXIT_AFTER_PAINT):
+        AfterFirstPaint(workspace.window, _report_paint_and_quit)
     workspace.window.show()
     if warnings:
         messages.show_error(workspace.window, "Please note", "\n\n".join(warnings))

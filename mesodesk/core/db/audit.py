@@ -73,8 +73,26 @@ def entry_hash(
     reason: str,
 ) -> str:
     """The hash of one entry: its fields in canonical JSON, after the previous hash."""
+    return entry_hash_of_text(
+        prev_hash, at_utc.isoformat(), actor, action, table_name, row_key, before_json,
+        after_json, reason,
+    )  # fmt: skip
+
+
+def entry_hash_of_text(
+    prev_hash: str,
+    at_utc_iso: str,
+    actor: str,
+    action: str,
+    table_name: str,
+    row_key: str,
+    before_json: str | None,
+    after_json: str | None,
+    reason: str,
+) -> str:
+    """:func:`entry_hash` with the time already written as ``datetime.isoformat`` does."""
     canonical = json.dumps(
-        [at_utc.isoformat(), actor, action, table_name, row_key, before_json, after_json, reason],
+        [at_utc_iso, actor, action, table_name, row_key, before_json, after_json, reason],
         separators=(",", ":"),
         ensure_ascii=True,
     )
@@ -207,4 +225,36 @@ def verify_chain(entries: Iterable[AuditEntry]) -> ChainReport:
         if entry.prev_hash != prev or entry.entry_hash != expected:
             return ChainReport(entries=count, first_broken_id=entry.id)
         prev = entry.entry_hash
+    return ChainReport(entries=count, first_broken_id=None)
+
+
+ChainRow = tuple[int, str, str, str, str, str, str | None, str | None, str, str, str]
+"""An entry as plain values: id, at_utc as ``isoformat`` text, actor, action, table_name,
+row_key, before_json, after_json, reason, prev_hash, entry_hash."""
+
+
+def verify_chain_rows(rows: Iterable[ChainRow]) -> ChainReport:
+    """:func:`verify_chain` over plain rows, for long trails read without the ORM."""
+    prev = GENESIS
+    count = 0
+    for (
+        entry_id,
+        at_iso,
+        actor,
+        action,
+        table,
+        key,
+        before,
+        after,
+        reason,
+        prev_hash,
+        digest,
+    ) in rows:
+        count += 1
+        expected = entry_hash_of_text(
+            prev, at_iso, actor, action, table, key, before, after, reason
+        )
+        if prev_hash != prev or digest != expected:
+            return ChainReport(entries=count, first_broken_id=entry_id)
+        prev = digest
     return ChainReport(entries=count, first_broken_id=None)

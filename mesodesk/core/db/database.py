@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mesodesk.core.db.audit import write_audit_entries
 from mesodesk.core.db.engine import WRITE_OPTION, make_engine
+from mesodesk.core.db.integrity import IntegrityGate
 from mesodesk.core.errors import DatabaseBusyError, StorageError
 
 
@@ -27,6 +28,7 @@ class ChangeSet:
 
 Listener = Callable[[ChangeSet], None]
 _STORAGE_FAILURES = ("database or disk is full", "disk i/o error", "readonly database")
+_DAMAGE_MARKS = ("malformed", "not a database", "corrupt")
 
 
 class Database:
@@ -42,6 +44,8 @@ class Database:
         self.actor = "system"
         self._listeners: list[Listener] = []
         self._suspended: str | None = None
+        # The quick_check still owed before the first write (opened with check_later).
+        self.integrity: IntegrityGate | None = None
         self._bind(engine, key)
 
     def _bind(self, engine: Engine, key: str | None) -> None:
@@ -84,12 +88,28 @@ class Database:
         """
         self._check_available()
         with self._read() as session:
-            yield session
+            try:
+                yield session
+            except DBAPIError as exc:
+                self._raise_if_damaged(exc)
+                raise
+
+    def _raise_if_damaged(self, exc: DBAPIError) -> None:
+        """A read that found a damaged page, before the owed quick_check has run: run it
+        (or wait for it) so the failure is told as a damaged record, not as a bug."""
+        text = str(exc.orig).lower()
+        if self.integrity is not None and any(mark in text for mark in _DAMAGE_MARKS):
+            self.integrity.wait()  # raises DamagedDatabaseError when the check fails
 
     @contextmanager
     def write(self, reason: str = "") -> Iterator[Session]:
-        """A session whose changes commit together, with their audit entries, or not at all."""
+        """A session whose changes commit together, with their audit entries, or not at all.
+
+        Nothing is written to a file whose quick_check is still owed or failed.
+        """
         self._check_available()
+        if self.integrity is not None:
+            self.integrity.wait()
         session = self._write()
         session.info["actor"] = self.actor
         session.info["reason"] = reason
@@ -118,6 +138,8 @@ class Database:
         self._listeners.remove(listener)
 
     def close(self) -> None:
+        if self.integrity is not None:
+            self.integrity.cancel()
         self.engine.dispose()
 
 

@@ -22,6 +22,7 @@ from mesodesk.core.db.cipher import (
 )
 from mesodesk.core.db.database import Database
 from mesodesk.core.db.engine import WRITE_OPTION, make_engine
+from mesodesk.core.db.integrity import IntegrityGate, quick_check_problem
 from mesodesk.core.db.migrate import current_revision, head_revision, known_revisions, upgrade
 from mesodesk.core.db.replacing import recover_interrupted
 from mesodesk.core.errors import DamagedDatabaseError, KnownError, NewerDatabaseError
@@ -45,12 +46,14 @@ SYNCED_FOLDER_MARKS = (
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "afpfs", "9p"}
 
 
-def inspect_file(path: Path, key: str | None = None) -> str | None:
+def inspect_file(path: Path, key: str | None = None, *, quick_check: bool = True) -> str | None:
     """Check an existing file without writing to it; return its schema revision.
 
     ``None`` means an empty SQLite database that mesodesk may set up. An encrypted file
     is read with ``key``: without one it raises :class:`PasswordNeededError`, with a
-    wrong one :class:`WrongPasswordError`. A plain file ignores ``key``.
+    wrong one :class:`WrongPasswordError`. A plain file ignores ``key``. Without
+    ``quick_check`` the pages are not all read: only the header, the schema and the
+    revision (see :mod:`mesodesk.core.db.integrity` for who checks the rest, and when).
     """
     if path.is_dir():
         raise DamagedDatabaseError(f"{path} is a folder, not a mesodesk database.")
@@ -64,11 +67,8 @@ def inspect_file(path: Path, key: str | None = None) -> str | None:
         with contextlib.closing(connect(readonly_uri(path), file_key, uri=True)) as conn:
             if file_key is not None:
                 require_key(conn)
-            verdict = conn.execute("PRAGMA quick_check").fetchall()
-            if verdict != [("ok",)]:
-                raise DamagedDatabaseError(
-                    f"{path} is damaged ({verdict[0][0]}); it was left untouched."
-                )
+            if quick_check and (problem := quick_check_problem(conn, path)) is not None:
+                raise DamagedDatabaseError(problem)
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
             if not tables:
                 return None
@@ -132,6 +132,20 @@ def _filesystem(path: Path) -> str:
     return kind
 
 
+def _in_wal_mode(path: Path) -> bool:
+    """Whether a plain file is in WAL mode already (header bytes 18 and 19 are 2).
+
+    Opening a file in another mode switches it to WAL, which writes its header: such a
+    file (a restored backup) is checked whole first. An encrypted header cannot be read
+    without its key, so an encrypted file is checked whole first too.
+    """
+    if not is_plain(path):
+        return False
+    with path.open("rb") as stream:
+        header = stream.read(20)
+    return header[18:20] == b"\x02\x02"
+
+
 def open_database(
     path: Path | str,
     *,
@@ -139,6 +153,7 @@ def open_database(
     backup_dir: Path | None = None,
     load_catalogues: bool = True,
     key: str | None = None,
+    check_later: bool = False,
 ) -> Database:
     """Open (or, with ``create``, make) the database at ``path``, migrated to this version.
 
@@ -147,11 +162,19 @@ def open_database(
     password as ``key`` (:class:`PasswordNeededError` without it, :class:`WrongPasswordError`
     when it does not open the file); a plain file ignores ``key``, and a new file is
     always made plain (``mesodesk.core.db.encryption`` encrypts it).
+
+    With ``check_later`` (the window), a record that needs no migration is opened after
+    the cheap checks; its ``quick_check`` is left to ``database.integrity``, which the
+    first write waits for (:mod:`mesodesk.core.db.integrity`). Without it, and for any
+    record to be migrated or set up, the whole file is checked before anything else.
     """
     path = Path(path)
     recover_interrupted(path)  # an encryption stopped half-way: finish or undo the swap
     if path.exists():
-        revision = inspect_file(path, key)
+        check_later = check_later and _in_wal_mode(path)
+        revision = inspect_file(path, key, quick_check=not check_later)
+        if check_later and revision != head_revision():
+            revision, check_later = inspect_file(path, key), False
         check_writable(path)
         key = key_for(path, key)
     elif create:
@@ -160,6 +183,7 @@ def open_database(
         revision, key = None, None
     else:
         raise KnownError(f"There is no mesodesk database at {path}.")
+    check_later = check_later and revision is not None
 
     if revision is not None and revision != head_revision():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -176,6 +200,8 @@ def open_database(
         engine.dispose()
         raise
     database = Database(path, engine, key)
+    if check_later:
+        database.integrity = IntegrityGate(path, key)
     if load_catalogues:
         from mesodesk.core.catalogues import sync_catalogues
 

@@ -22,13 +22,14 @@ import re
 import shutil
 import threading
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
 
 from sqlalchemy import Column, Connection, Table, func, select
 from sqlalchemy import types as sqltypes
+from sqlalchemy.exc import DBAPIError
 
 from mesodesk import __version__
 from mesodesk.core.db import Database
@@ -388,25 +389,84 @@ class BackgroundWork(Generic[T]):
         self._items.put((item,))
 
 
-def _write_table(
-    archive: zipfile.ZipFile, connection: Connection, table: Table, ticker: Ticker
-) -> tuple[Member, int]:
+def isoformat_sql(column: str) -> str:
+    """SQL turning a date-time as SQLAlchemy stores it in SQLite (``YYYY-MM-DD
+    HH:MM:SS.ffffff``) into the text of ``datetime.isoformat`` (``T``, no ``.000000``)."""
+    return (
+        f"CASE WHEN substr({column}, 20) = '.000000' THEN replace(substr({column}, 1, 19), "
+        f"' ', 'T') ELSE replace({column}, ' ', 'T') END"
+    )
+
+
+def sqlite_json_lines(table: Table) -> str | None:
+    """SQL that has SQLite write each row of ``table`` as its archive line, or None.
+
+    For tables whose columns SQLite renders as :func:`encode_rows` does: text, integers,
+    dates and date-times (the audit trail, the largest table by far). Floats are left to
+    Python, whose shortest round-trip form SQLite's JSON lacks, and so are booleans. A
+    date-time is stored as ``YYYY-MM-DD HH:MM:SS.ffffff``; the archive writes it as
+    ``datetime.isoformat`` does, without ``.000000``.
+    """
+    parts = []
+    for column in table.columns:
+        kind, name = column_kind(column), f'"{column.name}"'
+        if kind in (TEXT, INTEGER, DATE):
+            value = name
+        elif kind == DATETIME:
+            value = isoformat_sql(name)
+        else:
+            return None
+        parts.append(f"'{column.name}', {value}")
+    order = ", ".join(f'"{column.name}"' for column in table.primary_key.columns)
+    return f'SELECT json_object({", ".join(parts)}) FROM "{table.name}" ORDER BY {order}'
+
+
+def _has_json(connection: Connection) -> bool:
+    """Whether this SQLite knows json_object (built in since 3.38; optional before)."""
+    try:
+        connection.exec_driver_sql("SELECT json_object('a', 1)").close()
+    except DBAPIError:
+        return False
+    return True
+
+
+def _encoded_batches(
+    connection: Connection, table: Table, sqlite_json: bool
+) -> Iterator[tuple[bytes, int]]:
+    """The table's archive lines in primary-key order, a batch at a time, and their count."""
+    lines_sql = sqlite_json_lines(table) if sqlite_json else None
+    stream = connection.execution_options(yield_per=BATCH_ROWS)
+    if lines_sql is not None:
+        for batch in stream.exec_driver_sql(lines_sql).partitions():
+            yield ("\n".join([row[0] for row in batch]) + "\n").encode("utf-8"), len(batch)
+        return
     names = [column.name for column in table.columns]
     statement = select(table).order_by(*table.primary_key.columns)
-    result = connection.execution_options(yield_per=BATCH_ROWS).execute(statement)
+    for batch in stream.execute(statement).partitions():
+        try:
+            data = encode_rows(names, batch)
+        except ValueError as exc:
+            raise KnownError(
+                f"The table {table.name} holds a value an archive cannot carry ({exc})."
+            ) from None
+        yield data, len(batch)
+
+
+def _write_table(
+    archive: zipfile.ZipFile,
+    connection: Connection,
+    table: Table,
+    ticker: Ticker,
+    sqlite_json: bool = False,
+) -> tuple[Member, int]:
     written = 0
     with archive.open(table_member(table.name), "w", force_zip64=True) as raw:
         sink = HashingWriter(raw)
         with BackgroundWork(sink.write) as writer:  # compressing while the next rows come
-            for batch in result.partitions():
-                try:
-                    writer.put(encode_rows(names, batch))
-                except ValueError as exc:
-                    raise KnownError(
-                        f"The table {table.name} holds a value an archive cannot carry ({exc})."
-                    ) from None
-                written += len(batch)
-                ticker.add(len(batch))
+            for data, count in _encoded_batches(connection, table, sqlite_json):
+                writer.put(data)
+                written += count
+                ticker.add(count)
     return sink.member(), written
 
 
@@ -487,9 +547,10 @@ def export_archive(
         ):
             members: dict[str, Member] = {}
             rows: dict[str, int] = {}
+            sqlite_json = _has_json(connection)
             for table in tables:
                 members[table_member(table.name)], rows[table.name] = _write_table(
-                    archive, connection, table, ticker
+                    archive, connection, table, ticker, sqlite_json
                 )
             attached, missing = _write_attachments(archive, hashes, photos_dir, ticker)
             manifest = Manifest(

@@ -42,7 +42,8 @@ class Change:
         return sorted(set(self.before or {}) | set(self.after or {}))
 
 
-def _change(entry: AuditEntry) -> Change:
+def _change(entry: Any) -> Change:
+    """The change an audit entry records (an :class:`AuditEntry` or a Core row of one)."""
     return Change(
         id=entry.id,
         at_utc=entry.at_utc,
@@ -96,8 +97,9 @@ def patient_history_of_changes(db: Database, patient_id: int) -> list[Change]:
             for table, ids in keys.items()
             if ids
         ]
-        rows = session.scalars(
-            select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.id.desc())
+        # Core rows, not ORM objects: a long history has thousands of entries.
+        rows = session.connection().execute(
+            select(AuditEntry.__table__).where(or_(*conditions)).order_by(AuditEntry.id.desc())
         )
         return [_change(row) for row in rows]
 

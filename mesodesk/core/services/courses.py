@@ -151,16 +151,35 @@ def _sessions_done(session: Session, course_id: int) -> int:
 def next_due(course: Course, last: TreatmentSession | None) -> dt.date | None:
     """When the next session is due: the last session's own date if it set one, else
     the interval (the maintenance interval once in maintenance) after the last session."""
-    if course.status not in OPEN_STATUSES:
+    return due_date_from(
+        course.status,
+        course.start_date,
+        course.interval_days,
+        course.maintenance_interval_days,
+        None if last is None else last.started_at,
+        None if last is None else last.next_due_date,
+    )
+
+
+def due_date_from(
+    status: str,
+    start_date: dt.date,
+    interval_days: int,
+    maintenance_interval_days: int | None,
+    last_started_at: dt.datetime | None,
+    last_next_due: dt.date | None,
+) -> dt.date | None:
+    """:func:`next_due` from plain values (no ORM objects needed)."""
+    if status not in OPEN_STATUSES:
         return None
-    if last is None:
-        return course.start_date
-    if last.next_due_date is not None:
-        return last.next_due_date
-    interval = course.interval_days
-    if course.status == CourseStatus.MAINTENANCE and course.maintenance_interval_days:
-        interval = course.maintenance_interval_days
-    return last.started_at.date() + dt.timedelta(days=interval)
+    if last_started_at is None:
+        return start_date
+    if last_next_due is not None:
+        return last_next_due
+    interval = interval_days
+    if status == CourseStatus.MAINTENANCE and maintenance_interval_days:
+        interval = maintenance_interval_days
+    return last_started_at.date() + dt.timedelta(days=interval)
 
 
 def last_session(session: Session, course_id: int) -> TreatmentSession | None:
@@ -226,20 +245,40 @@ def patient_courses(db: Database, patient_id: int) -> list[CourseSummary]:
 def due_courses(db: Database, today: dt.date, *, within_days: int = 0) -> list[DueItem]:
     """Open courses whose next session is due by ``today + within_days``, most overdue first.
 
-    One query: the latest session of every open course, joined to its patient.
+    One query: the latest session of every open course, joined to its patient. It reads
+    plain columns, not ORM objects: a large practice has thousands of open courses, and
+    the Today view asks for them at every start.
     """
+    open_courses = select(Course.id).where(Course.status.in_(OPEN_STATUSES))
     latest = (
         select(
             TreatmentSession.course_id.label("course_id"),
             func.max(TreatmentSession.started_at).label("last_at"),
             func.count().label("done"),
         )
-        .where(TreatmentSession.voided.is_(False))
+        .where(TreatmentSession.voided.is_(False), TreatmentSession.course_id.in_(open_courses))
         .group_by(TreatmentSession.course_id)
         .subquery()
     )
     statement = (
-        select(Course, Patient, Indication.name, latest.c.last_at, latest.c.done, TreatmentSession)
+        select(
+            Course.id,
+            Course.status,
+            Course.start_date,
+            Course.interval_days,
+            Course.maintenance_interval_days,
+            Course.planned_sessions,
+            Patient.id,
+            Patient.file_number,
+            Patient.given_names,
+            Patient.family_name,
+            Patient.phone,
+            Indication.name,
+            latest.c.last_at,
+            latest.c.done,
+            TreatmentSession.started_at,
+            TreatmentSession.next_due_date,
+        )
         .join(Patient, Patient.id == Course.patient_id)
         .join(Indication, Indication.code == Course.indication_code)
         .outerjoin(latest, latest.c.course_id == Course.id)
@@ -254,19 +293,38 @@ def due_courses(db: Database, today: dt.date, *, within_days: int = 0) -> list[D
     horizon = today + dt.timedelta(days=within_days)
     items: dict[int, DueItem] = {}
     with db.read() as session:
-        for course, patient, indication, last_at, done, last in session.execute(statement):
-            due = next_due(course, last)
-            if due is None or due > horizon or course.id in items:
+        for (
+            course_id,
+            status,
+            start_date,
+            interval_days,
+            maintenance_days,
+            planned,
+            patient_id,
+            file_number,
+            given,
+            family,
+            phone,
+            indication,
+            last_at,
+            done,
+            last_started_at,
+            last_next_due,
+        ) in session.connection().execute(statement):  # Core rows: no ORM loading
+            due = due_date_from(
+                status, start_date, interval_days, maintenance_days, last_started_at, last_next_due
+            )
+            if due is None or due > horizon or course_id in items:
                 continue
-            items[course.id] = DueItem(
-                patient_id=patient.id,
-                file_number=patient.file_number,
-                patient_name=patient.full_name,
-                phone=patient.phone,
-                course_id=course.id,
+            items[course_id] = DueItem(
+                patient_id=patient_id,
+                file_number=file_number,
+                patient_name=f"{given} {family}".strip(),
+                phone=phone,
+                course_id=course_id,
                 indication_name=indication,
                 sessions_done=done or 0,
-                planned_sessions=course.planned_sessions,
+                planned_sessions=planned,
                 last_session_date=last_at.date() if last_at else None,
                 due_date=due,
             )

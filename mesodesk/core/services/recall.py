@@ -43,10 +43,27 @@ def recall_lot(db: Database, lot_number: str, product_id: int | None = None) -> 
     """Every session (not voided) with a cocktail line of the lot, newest first.
 
     The lot number is matched without regard to case; several products may share a
-    number, so ``product_id`` narrows it to one.
+    number, so ``product_id`` narrows it to one. Plain columns, not ORM objects: a recall
+    of a much-used lot returns thousands of lines.
     """
     statement = (
-        select(CocktailLine, TreatmentSession, Patient, Indication.name, Product.name, Lot)
+        select(
+            Patient.id,
+            Patient.file_number,
+            Patient.given_names,
+            Patient.family_name,
+            Patient.phone,
+            Patient.email,
+            TreatmentSession.id,
+            TreatmentSession.number,
+            TreatmentSession.started_at,
+            Indication.name,
+            Product.name,
+            Lot.lot_number,
+            Lot.expiry_date,
+            CocktailLine.volume_ml,
+        )
+        .select_from(CocktailLine)
         .join(Lot, Lot.id == CocktailLine.lot_id)
         .join(Product, Product.id == Lot.product_id)
         .join(TreatmentSession, TreatmentSession.id == CocktailLine.session_id)
@@ -54,7 +71,11 @@ def recall_lot(db: Database, lot_number: str, product_id: int | None = None) -> 
         .join(Indication, Indication.code == Course.indication_code)
         .join(Patient, Patient.id == Course.patient_id)
         .where(
-            func.casefold(Lot.lot_number) == lot_number.strip().casefold(),
+            # Lines by the index of their lot: the lots of that number are few, the
+            # lines many (matching the number line by line scans every line).
+            CocktailLine.lot_id.in_(
+                select(Lot.id).where(func.casefold(Lot.lot_number) == lot_number.strip().casefold())
+            ),
             CocktailLine.voided.is_(False),
             TreatmentSession.voided.is_(False),
         )
@@ -63,11 +84,12 @@ def recall_lot(db: Database, lot_number: str, product_id: int | None = None) -> 
     if product_id is not None:
         statement = statement.where(Product.id == product_id)
     with db.read() as session:
-        found = session.execute(statement).all()
-        session_ids = {treatment.id for _, treatment, *_ in found}
+        connection = session.connection()  # Core rows: no ORM loading
+        found = connection.execute(statement).all()
+        session_ids = {row[6] for row in found}
         areas: dict[int, list[str]] = {}
         if session_ids:
-            area_rows = session.execute(
+            area_rows = connection.execute(
                 select(TreatedArea.session_id, Region.name, TreatedArea.side)
                 .join(Region, Region.code == TreatedArea.region_code)
                 .where(TreatedArea.session_id.in_(session_ids), TreatedArea.voided.is_(False))
@@ -76,22 +98,37 @@ def recall_lot(db: Database, lot_number: str, product_id: int | None = None) -> 
             for sid, name, side in area_rows:
                 label = f"{name} ({side})" if side in ("left", "right", "both") else name
                 areas.setdefault(sid, []).append(label)
-        return [
-            RecallRow(
-                patient_id=patient.id,
-                file_number=patient.file_number,
-                patient_name=patient.full_name,
-                phone=patient.phone,
-                email=patient.email,
-                session_id=treatment.id,
-                session_number=treatment.number,
-                session_date=treatment.started_at.date(),
-                indication=indication,
-                product=product,
-                lot_number=lot.lot_number,
-                expiry_date=lot.expiry_date,
-                volume_ml=line.volume_ml,
-                areas="; ".join(areas.get(treatment.id, [])),
-            )
-            for line, treatment, patient, indication, product, lot in found
-        ]
+    return [
+        RecallRow(
+            patient_id=patient_id,
+            file_number=file_number,
+            patient_name=f"{given} {family}".strip(),
+            phone=phone,
+            email=email,
+            session_id=session_id,
+            session_number=number,
+            session_date=started_at.date(),
+            indication=indication,
+            product=product,
+            lot_number=lot,
+            expiry_date=expiry,
+            volume_ml=volume,
+            areas="; ".join(areas.get(session_id, [])),
+        )
+        for (
+            patient_id,
+            file_number,
+            given,
+            family,
+            phone,
+            email,
+            session_id,
+            number,
+            started_at,
+            indication,
+            product,
+            lot,
+            expiry,
+            volume,
+        ) in found
+    ]

@@ -185,23 +185,32 @@ def _product_last_used(
 ) -> dict[str, dt.date]:
     if not product_ids:
         return {}
-    statement = (
-        select(Product.name, func.max(TreatmentSession.started_at))
-        .join(Lot, Lot.product_id == Product.id)
-        .join(CocktailLine, CocktailLine.lot_id == Lot.id)
-        .join(TreatmentSession, TreatmentSession.id == CocktailLine.session_id)
+    earlier = (
+        select(TreatmentSession.id)
         .join(Course, Course.id == TreatmentSession.course_id)
         .where(
             Course.patient_id == patient_id,
-            Product.id.in_(product_ids),
             TreatmentSession.voided.is_(False),
-            CocktailLine.voided.is_(False),
             TreatmentSession.started_at < before,
+        )
+    )
+    if exclude is not None:
+        earlier = earlier.where(TreatmentSession.id != exclude)
+    # From the patient's few sessions to their lines. "+ 0" keeps SQLite from starting
+    # at the products instead, which reads every line of every lot of them.
+    statement = (
+        select(Product.name, func.max(TreatmentSession.started_at))
+        .select_from(CocktailLine)
+        .join(TreatmentSession, TreatmentSession.id == CocktailLine.session_id)
+        .join(Lot, Lot.id == CocktailLine.lot_id)
+        .join(Product, Product.id == Lot.product_id)
+        .where(
+            CocktailLine.session_id.in_(earlier),
+            CocktailLine.voided.is_(False),
+            (Lot.product_id + 0).in_(product_ids),
         )
         .group_by(Product.name)
     )
-    if exclude is not None:
-        statement = statement.where(TreatmentSession.id != exclude)
     return {name: when.date() for name, when in session.execute(statement)}
 
 
